@@ -1,0 +1,59 @@
+# somguide - see README.md
+CC       ?= cc
+PKGS     := libmicrohttpd sqlite3 jansson libsodium
+TESTPKGS := cmocka libcurl
+BUILD    ?= build
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
+            -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+TESTLIBS := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+
+SRCS     := $(wildcard server/*.c)
+OBJS     := $(SRCS:server/%.c=$(BUILD)/obj/%.o)
+LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+INTEG    := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/test_*.c))
+TESTSUPPORT := $(wildcard tests/support/*.c)
+
+.PHONY: all run test check clean deps bench demo browser unit integration
+all: $(BUILD)/somguide
+
+deps:
+	@scripts/install-deps --if-missing
+
+$(BUILD)/obj/%.o: server/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iserver -c $< -o $@
+
+$(BUILD)/somguide: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(TESTSUPPORT)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iserver -Itests/support $(LDFLAGS) -o $@ $< $(TESTSUPPORT) $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
+
+$(BUILD)/tests/%: tests/integration/%.c $(LIBOBJS) $(TESTSUPPORT)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iserver -Itests/support $(LDFLAGS) -o $@ $< $(TESTSUPPORT) $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
+
+run: deps $(BUILD)/somguide
+	@mkdir -p data
+	$(BUILD)/somguide serve --db data/somguide.db
+
+unit: $(UNIT)
+integration: $(INTEG) $(BUILD)/somguide
+
+test: deps
+	@$(MAKE) --no-print-directory $(BUILD)/somguide unit integration
+	@BUILD=$(BUILD) scripts/run-tests $(UNIT) $(INTEG)
+
+check: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+clean:
+	rm -rf build build-asan
+
+-include $(OBJS:.o=.d)
