@@ -1,6 +1,6 @@
 # somguide - see README.md
 CC       ?= cc
-PKGS     := libmicrohttpd sqlite3 jansson libsodium
+PKGS     := libmicrohttpd sqlite3 jansson libsodium md4c-html
 TESTPKGS := cmocka libcurl
 BUILD    ?= build
 CFLAGS   ?= -O2 -g

@@ -1,0 +1,520 @@
+/* h_assessments.c - the assessment pages: list, creation, overview with progress,
+ * and the area forms (render, validate, save). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "db.h"
+#include "handlers.h"
+#include "http.h"
+#include "log.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define COMMENT_MAX 5000
+
+static const char *const type_names[] = {"choice", "multi", "scale", "number", "text", "date"};
+
+/* Puts the page-level error list (stolen; may be NULL) into a view. */
+static void view_set_errors(json_t *view, json_t *errors)
+{
+	json_object_set_new(view, "has_errors", json_boolean(errors && json_array_size(errors) > 0));
+	json_object_set_new(view, "errors", errors ? errors : json_array());
+}
+
+/* ---- list and creation -------------------------------------------------- */
+
+static json_t *country_options(struct req *r, const char *selected)
+{
+	json_t *arr = json_array();
+	size_t i;
+	json_t *c;
+	json_array_foreach(r->app->countries, i, c) {
+		const char *iso3 = json_string_value(json_object_get(c, "iso3"));
+		if (r->user && r->user->country[0] && strcmp(r->user->country, iso3) != 0)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:O, s:b}", "iso3", iso3, "name", json_object_get(c, "name"),
+						     "selected", selected && strcmp(selected, iso3) == 0));
+	}
+	return arr;
+}
+
+static int render_list(struct req *r, int status, const char *country, const char *round, json_t *errors)
+{
+	const char *scope = r->user && r->user->country[0] ? r->user->country : NULL;
+	json_t *list = db_assessment_list(r->db, scope, NULL, 0);
+	if (!list)
+		return req_error(r, 503, "database_error", "the assessments cannot be read");
+	size_t i;
+	json_t *a;
+	json_array_foreach(list, i, a) {
+		const char *c = json_string_value(json_object_get(a, "country"));
+		json_object_set_new(a, "country_name", json_string(h_country_name(r, c)));
+		char key[32];
+		snprintf(key, sizeof(key), "status.%s", json_string_value(json_object_get(a, "status")));
+		json_object_set_new(a, "status_label", json_string(app_msg(r->app, key)));
+	}
+	json_t *view = json_pack("{s:b, s:o, s:o, s:s}", "has_assessments", json_array_size(list) > 0, "assessments",
+				 list, "countries", country_options(r, country), "round", round ? round : "");
+	view_set_errors(view, errors);
+	json_object_set_new(view, "title", json_string(app_msg(r->app, "assessments.title")));
+	return req_render(r, status, "assessments", view);
+}
+
+int h_assessment_list(struct req *r)
+{
+	return render_list(r, 200, NULL, NULL, NULL);
+}
+
+int h_assessment_create(struct req *r)
+{
+	const char *country = req_form(r, "country");
+	const char *round_s = req_form(r, "round");
+	char *end = NULL;
+	long round = round_s ? strtol(round_s, &end, 10) : 0;
+	if (!round_s || end == round_s || *end)
+		round = 0;
+	long long id = h_create_assessment(r, country, round);
+	if (id > 0)
+		return req_redirect(r, "/assessments/%lld", id);
+	int st = r->status;
+	json_t *errors = json_pack("[{s:s}]", "message", r->err_msg);
+	r->err_code = NULL;
+	return render_list(r, st, country, round_s, errors);
+}
+
+/* ---- overview ----------------------------------------------------------- */
+
+/* Progress of one area: visible questions and those with any answer. */
+static void area_progress(const struct guide *g, int area, const struct answer *ans, int *total, int *answered)
+{
+	*total = *answered = 0;
+	const struct guide_area *ga = &g->areas[area];
+	for (size_t k = 0; k < ga->n_q; k++) {
+		const struct guide_question *q = &g->questions[ga->first_q + k];
+		if (!guide_question_visible(g, q, ans))
+			continue;
+		(*total)++;
+		if (ans[q->index].kind != ANS_NONE)
+			(*answered)++;
+	}
+}
+
+static json_t *assessment_view(struct req *r, const struct assessment *a)
+{
+	json_t *j = db_assessment_json(a);
+	char key[32];
+	snprintf(key, sizeof(key), "status.%s", a->status);
+	json_object_set_new(j, "status_label", json_string(app_msg(r->app, key)));
+	json_object_set_new(j, "country_name", json_string(h_country_name(r, a->country)));
+	json_object_set_new(j, "editable", json_boolean(h_editable(a)));
+	return j;
+}
+
+int h_assessment_overview(struct req *r)
+{
+	struct assessment a;
+	int st = h_load_assessment(r, &a);
+	if (st)
+		return st;
+	const struct guide *g = r->app->guide;
+	json_t *stored = db_answers_get(r->db, a.id);
+	if (!stored)
+		return req_error(r, 503, "database_error", "the answers cannot be read");
+	struct answer *ans = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*ans));
+	h_answers_parse(g, stored, ans);
+	json_t *areas = json_array();
+	int all_total = 0, all_answered = 0;
+	for (int i = 0; i < GUIDE_N_AREAS; i++) {
+		int total, answered;
+		area_progress(g, i, ans, &total, &answered);
+		all_total += total;
+		all_answered += answered;
+		const json_t *aj = g->areas[i].json;
+		json_array_append_new(areas, json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:b}", "number", i + 1, "id",
+						       g->areas[i].id, "title", guide_text(json_object_get(aj, "title"), "en"),
+						       "description", guide_text(json_object_get(aj, "description"), "en"),
+						       "total", total, "answered", answered, "percent",
+						       total ? answered * 100 / total : 0, "complete", total && answered == total));
+	}
+	free(ans);
+	json_decref(stored);
+	json_t *view = json_pack("{s:o, s:o, s:i, s:i, s:i}", "assessment", assessment_view(r, &a), "areas", areas,
+				 "total", all_total, "answered", all_answered, "percent",
+				 all_total ? all_answered * 100 / all_total : 0);
+	char title[160];
+	snprintf(title, sizeof(title), "%s %d", h_country_name(r, a.country), a.round);
+	json_object_set_new(view, "title", json_string(title));
+	return req_render(r, 200, "overview", view);
+}
+
+/* ---- area form ---------------------------------------------------------- */
+
+/* What a question shows in the form: the value (stored or as posted), the raw
+ * text of free inputs, the comment and an error. */
+struct qstate {
+	json_t *value;      /* borrowed; NULL when unanswered */
+	const char *raw;    /* text shown in number/text/date inputs */
+	const char *comment;
+	const char *error;
+};
+
+static bool value_has(const json_t *value, const char *opt)
+{
+	if (json_is_string(value))
+		return strcmp(json_string_value(value), opt) == 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(value, i, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v), opt) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void format_number(const json_t *v, char *buf, size_t n)
+{
+	if (json_is_integer(v))
+		snprintf(buf, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, n, "%.15g", json_real_value(v));
+	else
+		buf[0] = '\0';
+}
+
+static json_t *refs_text(const struct guide_question *q)
+{
+	const json_t *refs = json_object_get(q->json, "refs");
+	const json_t *arts = json_object_get(refs, "protocol");
+	struct strbuf sb;
+	strbuf_init(&sb, 64);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arts, i, v)
+		strbuf_addf(&sb, "%s%" JSON_INTEGER_FORMAT, i ? ", " : "Protocol art. ", json_integer_value(v));
+	const char *cluster = json_string_value(json_object_get(refs, "cluster"));
+	if (cluster)
+		strbuf_addf(&sb, "%sReview Mechanism cluster: %s", sb.len ? " · " : "", cluster);
+	json_t *s = json_stringn(sb.buf, sb.len);
+	strbuf_release(&sb);
+	return s;
+}
+
+static json_t *show_if_text(const struct guide *g, const struct guide_question *q)
+{
+	if (q->show_if_q < 0)
+		return json_null();
+	const struct guide_question *c = &g->questions[q->show_if_q];
+	struct strbuf sb;
+	strbuf_init(&sb, 96);
+	strbuf_addf(&sb, "Answer this question only if question %d.%zu is ", c->area + 1,
+		    c->index - g->areas[c->area].first_q + 1);
+	int n = 0;
+	for (size_t i = 0; i < c->n_options; i++) {
+		if (!(q->show_if_mask & (1ull << i)))
+			continue;
+		strbuf_addf(&sb, "%s\u201c%s\u201d", n++ ? " or " : "", guide_text(c->options[i].label, "en"));
+	}
+	strbuf_addch(&sb, '.');
+	json_t *s = json_stringn(sb.buf, sb.len);
+	strbuf_release(&sb);
+	return s;
+}
+
+static json_t *question_view(struct req *r, const struct guide_question *q, const struct qstate *s, bool visible)
+{
+	const struct guide *g = r->app->guide;
+	const struct guide_area *area = &g->areas[q->area];
+	json_t *opts = json_array();
+	for (size_t i = 0; i < q->n_options; i++) {
+		const struct guide_option *o = &q->options[i];
+		json_array_append_new(opts, json_pack("{s:s, s:s, s:s, s:b}", "qid", q->id, "oid", o->id, "label",
+						      guide_text(o->label, "en"), "checked", s->value && value_has(s->value, o->id)));
+	}
+	json_t *reserved = json_array();
+	if (q->scored) {
+		if (q->allow_na)
+			json_array_append_new(reserved, json_pack("{s:s, s:s, s:s, s:b}", "qid", q->id, "oid", "na", "label",
+								  app_msg(r->app, "answer.na"), "checked",
+								  s->value && value_has(s->value, "na")));
+		json_array_append_new(reserved, json_pack("{s:s, s:s, s:s, s:b}", "qid", q->id, "oid", "dk", "label",
+							  app_msg(r->app, "answer.dk"), "checked",
+							  s->value && value_has(s->value, "dk")));
+	}
+	char num[32];
+	snprintf(num, sizeof(num), "%d.%zu", q->area + 1, q->index - area->first_q + 1);
+	char raw[64];
+	const char *rawtext = s->raw;
+	if (!rawtext && s->value) {
+		if (q->type == Q_NUMBER) {
+			format_number(s->value, raw, sizeof(raw));
+			rawtext = raw;
+		} else if (json_is_string(s->value)) {
+			rawtext = json_string_value(s->value);
+		}
+	}
+	json_t *guidance = json_object_get(r->app->guidance_html, q->id);
+	json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:o, s:o, s:s, s:s, s:o, s:o, s:b, s:b}", "qid", q->id,
+			      "num", num, "text", guide_text(json_object_get(q->json, "text"), "en"), "type",
+			      type_names[q->type], "critical", q->critical, "weight", q->weight, "options", opts,
+			      "reserved", reserved, "raw", rawtext ? rawtext : "", "comment",
+			      s->comment ? s->comment : "", "refs", refs_text(q), "show_if", show_if_text(g, q),
+			      "visible", visible, "answered", s->value != NULL);
+	json_object_set_new(v, "is_choice", json_boolean(q->type == Q_CHOICE || q->type == Q_SCALE));
+	json_object_set_new(v, "is_multi", json_boolean(q->type == Q_MULTI));
+	json_object_set_new(v, "is_number", json_boolean(q->type == Q_NUMBER));
+	json_object_set_new(v, "is_text", json_boolean(q->type == Q_TEXT));
+	json_object_set_new(v, "is_date", json_boolean(q->type == Q_DATE));
+	if (guidance)
+		json_object_set(v, "guidance_html", guidance);
+	const json_t *unit = json_object_get(q->json, "unit");
+	if (unit)
+		json_object_set_new(v, "unit", json_string(guide_text(unit, "en")));
+	if (q->show_if_q >= 0)
+		json_object_set_new(v, "show_if_question", json_string(g->questions[q->show_if_q].id));
+	if (s->error)
+		json_object_set_new(v, "error", json_string(s->error));
+	return v;
+}
+
+static int area_index(struct req *r)
+{
+	return guide_area_index(r->app->guide, req_param(r, 1));
+}
+
+/* Renders the form of area ai, with states[] for its questions (n = area size). */
+static int render_area(struct req *r, int status, const struct assessment *a, int ai, const struct qstate *states,
+		       const struct answer *answers, json_t *errors)
+{
+	const struct guide *g = r->app->guide;
+	const struct guide_area *area = &g->areas[ai];
+	json_t *qs = json_array();
+	for (size_t k = 0; k < area->n_q; k++) {
+		const struct guide_question *q = &g->questions[area->first_q + k];
+		json_array_append_new(qs, question_view(r, q, &states[k], guide_question_visible(g, q, answers)));
+	}
+	json_t *nav = json_array();
+	for (int i = 0; i < GUIDE_N_AREAS; i++)
+		json_array_append_new(nav, json_pack("{s:i, s:s, s:s, s:b}", "number", i + 1, "id", g->areas[i].id,
+						     "title", guide_text(json_object_get(g->areas[i].json, "title"), "en"),
+						     "current", i == ai));
+	json_t *view = json_pack("{s:o, s:{s:i, s:s, s:s, s:s}, s:o, s:o}", "assessment", assessment_view(r, a),
+				 "area", "number", ai + 1, "id", area->id, "title",
+				 guide_text(json_object_get(area->json, "title"), "en"), "description",
+				 guide_text(json_object_get(area->json, "description"), "en"), "questions", qs, "nav", nav);
+	view_set_errors(view, errors);
+	if (ai > 0)
+		json_object_set_new(view, "prev", json_pack("{s:s, s:s}", "id", g->areas[ai - 1].id, "title",
+							    guide_text(json_object_get(g->areas[ai - 1].json, "title"), "en")));
+	if (ai + 1 < GUIDE_N_AREAS)
+		json_object_set_new(view, "next", json_pack("{s:s, s:s}", "id", g->areas[ai + 1].id, "title",
+							    guide_text(json_object_get(g->areas[ai + 1].json, "title"), "en")));
+	const char *saved = req_query(r, "saved");
+	json_object_set_new(view, "saved", json_boolean(saved && status == 200));
+	char title[200];
+	snprintf(title, sizeof(title), "%s – %s %d", guide_text(json_object_get(area->json, "title"), "en"),
+		 h_country_name(r, a->country), a->round);
+	json_object_set_new(view, "title", json_string(title));
+	return req_render(r, status, "area", view);
+}
+
+int h_area_form(struct req *r)
+{
+	struct assessment a;
+	int st = h_load_assessment(r, &a);
+	if (st)
+		return st;
+	int ai = area_index(r);
+	if (ai < 0)
+		return req_error(r, 404, "not_found", "There is no area \"%s\".", req_param(r, 1));
+	const struct guide *g = r->app->guide;
+	json_t *stored = db_answers_get(r->db, a.id);
+	if (!stored)
+		return req_error(r, 503, "database_error", "the answers cannot be read");
+	struct answer *ans = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*ans));
+	h_answers_parse(g, stored, ans);
+	const struct guide_area *area = &g->areas[ai];
+	struct qstate *states = xcalloc(area->n_q ? area->n_q : 1, sizeof(*states));
+	for (size_t k = 0; k < area->n_q; k++) {
+		json_t *e = json_object_get(stored, g->questions[area->first_q + k].id);
+		states[k].value = json_object_get(e, "value");
+		states[k].comment = json_string_value(json_object_get(e, "comment"));
+	}
+	st = render_area(r, 200, &a, ai, states, ans, NULL);
+	free(states);
+	free(ans);
+	json_decref(stored);
+	return st;
+}
+
+/* Builds the JSON value of question q from the posted form. Returns 0 with *out
+ * set (a new reference, or NULL for "no answer"), or -1 with a message in err. */
+static int form_value(const struct req *r, const struct guide_question *q, json_t **out, const char **raw,
+		      char *err, size_t errlen)
+{
+	char name[128];
+	snprintf(name, sizeof(name), "q.%s", q->id);
+	*out = NULL;
+	*raw = NULL;
+	if (q->type == Q_MULTI) {
+		json_t *arr = json_array();
+		const char *reserved = NULL;
+		for (size_t i = 0; i < r->n_fields; i++) {
+			const struct form_field *f = &r->fields[i];
+			if (strcmp(f->name, name) != 0 || !f->value[0])
+				continue;
+			if (strcmp(f->value, "na") == 0 || strcmp(f->value, "dk") == 0)
+				reserved = f->value;
+			else
+				json_array_append_new(arr, json_string(f->value));
+		}
+		if (reserved && json_array_size(arr)) {
+			json_decref(arr);
+			snprintf(err, errlen, "\u201cNot applicable\u201d and \u201cDon't know\u201d cannot be combined "
+					      "with other options.");
+			return -1;
+		}
+		if (reserved) {
+			json_decref(arr);
+			*out = json_string(reserved);
+		} else if (json_array_size(arr)) {
+			*out = arr;
+		} else {
+			json_decref(arr);
+		}
+		return 0;
+	}
+	const char *v = req_form(r, name);
+	if (!v)
+		return 0;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	*raw = v;
+	if (!*v)
+		return 0;
+	if (q->type == Q_NUMBER) {
+		char *end;
+		double d = strtod(v, &end);
+		while (*end == ' ' || *end == '\t')
+			end++;
+		if (end == v || *end || !isfinite(d)) {
+			snprintf(err, errlen, "Enter a number, such as 120 or 3.5.");
+			return -1;
+		}
+		if (d == floor(d) && fabs(d) < 9e15)
+			*out = json_integer((json_int_t)d);
+		else
+			*out = json_real(d);
+		return 0;
+	}
+	if (!util_utf8_valid(v, strlen(v))) {
+		snprintf(err, errlen, "The text contains characters that are not allowed.");
+		return -1;
+	}
+	*out = json_string(v);
+	return 0;
+}
+
+int h_area_save(struct req *r)
+{
+	struct assessment a;
+	int st = h_load_assessment(r, &a);
+	if (st)
+		return st;
+	int ai = area_index(r);
+	if (ai < 0)
+		return req_error(r, 404, "not_found", "There is no area \"%s\".", req_param(r, 1));
+	if (!h_editable(&a))
+		return req_error(r, 409, "not_editable", "This assessment is %s; its answers can no longer be changed.",
+				 a.status);
+	const struct guide *g = r->app->guide;
+	const struct guide_area *area = &g->areas[ai];
+	json_t *errors = json_array();
+	/* fields must belong to this area's questions */
+	for (size_t i = 0; i < r->n_fields; i++) {
+		const char *n = r->fields[i].name;
+		if ((n[0] == 'q' || n[0] == 'c') && n[1] == '.') {
+			const struct guide_question *q = guide_question(g, n + 2);
+			if (!q || q->area != ai)
+				json_array_append_new(errors, json_pack("{s:s}", "message", "The form names a question "
+											    "that is not in this area; "
+											    "reload the page."));
+		}
+	}
+	size_t n = area->n_q;
+	struct qstate *states = xcalloc(n ? n : 1, sizeof(*states));
+	json_t **values = xcalloc(n ? n : 1, sizeof(*values));
+	char (*errs)[200] = xcalloc(n ? n : 1, sizeof(*errs));
+	struct answer *ans = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*ans));
+	json_t *stored = db_answers_get(r->db, a.id);
+	if (!stored) {
+		st = req_error(r, 503, "database_error", "the answers cannot be read");
+		goto out;
+	}
+	h_answers_parse(g, stored, ans);
+	int n_errors = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct guide_question *q = &g->questions[area->first_q + k];
+		char cname[128];
+		snprintf(cname, sizeof(cname), "c.%s", q->id);
+		states[k].comment = req_form(r, cname);
+		if (states[k].comment && strlen(states[k].comment) > COMMENT_MAX) {
+			snprintf(errs[k], sizeof(errs[k]), "The comment is longer than %d characters.", COMMENT_MAX);
+			states[k].error = errs[k];
+			n_errors++;
+		}
+		if (form_value(r, q, &values[k], &states[k].raw, errs[k], sizeof(errs[k])) != 0) {
+			states[k].error = errs[k];
+			n_errors++;
+			continue;
+		}
+		states[k].value = values[k];
+		struct answer parsed;
+		if (values[k] && guide_parse_answer(q, values[k], &parsed, errs[k], sizeof(errs[k])) != 0) {
+			states[k].error = errs[k];
+			n_errors++;
+			continue;
+		}
+		ans[q->index] = values[k] ? parsed : (struct answer){0};
+	}
+	if (n_errors || json_array_size(errors)) {
+		if (n_errors)
+			json_array_append_new(errors, json_pack("{s:s}", "message",
+								n_errors == 1 ? "One answer needs correcting; see below."
+									      : "Some answers need correcting; see below."));
+		st = render_area(r, 422, &a, ai, states, ans, errors);
+		errors = NULL;
+		goto out;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct guide_question *q = &g->questions[area->first_q + k];
+		const char *comment = states[k].comment ? states[k].comment : "";
+		/* a comment without an answer is kept, with a null value */
+		char *vj = values[k] ? json_dumps(values[k], JSON_COMPACT | JSON_ENCODE_ANY)
+				     : *comment ? xstrdup("null") : NULL;
+		bool changed;
+		int rc = db_answer_put(r->db, a.id, q->id, vj, comment, r->user ? r->user->id : 0, &changed);
+		free(vj);
+		if (rc != 0) {
+			st = req_error(r, 503, "database_error", "the answers could not be saved; nothing was changed");
+			goto out;
+		}
+	}
+	const char *next = req_form(r, "next");
+	if (next && strcmp(next, "1") == 0 && ai + 1 < GUIDE_N_AREAS)
+		st = req_redirect(r, "/assessments/%lld/areas/%s", a.id, g->areas[ai + 1].id);
+	else
+		st = req_redirect(r, "/assessments/%lld/areas/%s?saved=1", a.id, area->id);
+out:
+	json_decref(errors);
+	for (size_t k = 0; k < n; k++)
+		json_decref(values[k]);
+	free(values);
+	free(states);
+	free(errs);
+	free(ans);
+	json_decref(stored);
+	return st;
+}

@@ -1,0 +1,93 @@
+/* h_common.c - what several handlers need: loading an assessment the caller may
+ * see, parsing stored answers, creating an assessment from user input. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "db.h"
+#include "handlers.h"
+#include "http.h"
+
+int h_load_assessment(struct req *r, struct assessment *a)
+{
+	long long id = req_param_id(r, 0);
+	int rc = id > 0 ? db_assessment_get(r->db, id, a) : 0;
+	if (rc < 0)
+		return req_error(r, 503, "database_error", "the assessment cannot be read");
+	/* an official or observer reaches only the own country; others do not exist */
+	if (rc == 0 || (r->user && r->user->country[0] && strcmp(r->user->role, "official") == 0 &&
+			strcmp(r->user->country, a->country) != 0) ||
+	    (r->user && strcmp(r->user->role, "observer") == 0 && strcmp(r->user->country, a->country) != 0))
+		return req_error(r, 404, "not_found", "There is no assessment %s.", req_param(r, 0));
+	return 0;
+}
+
+bool h_editable(const struct assessment *a)
+{
+	return strcmp(a->status, "draft") == 0 || strcmp(a->status, "returned") == 0;
+}
+
+void h_answers_parse(const struct guide *g, const json_t *stored, struct answer *answers)
+{
+	memset(answers, 0, g->n_questions * sizeof(*answers));
+	const char *qid;
+	json_t *v;
+	json_object_foreach((json_t *)stored, qid, v) {
+		const struct guide_question *q = guide_question(g, qid);
+		if (!q)
+			continue;
+		char err[160];
+		if (guide_parse_answer(q, json_object_get(v, "value"), &answers[q->index], err, sizeof(err)) != 0)
+			answers[q->index].kind = ANS_NONE;
+	}
+}
+
+const char *h_country_name(struct req *r, const char *iso3)
+{
+	const char *n = json_string_value(json_object_get(json_object_get(r->app->country_by_iso3, iso3), "name"));
+	return n ? n : iso3;
+}
+
+long long h_create_assessment(struct req *r, const char *country, json_int_t round)
+{
+	json_t *details = json_array();
+	char code[4] = "";
+	if (!country || strlen(country) != 3) {
+		json_array_append_new(details, json_pack("{s:s, s:s}", "field", "country", "message",
+							 "give the country as an ISO 3166 alpha-3 code"));
+	} else {
+		for (int i = 0; i < 3; i++)
+			code[i] = (char)(country[i] >= 'a' && country[i] <= 'z' ? country[i] - 32 : country[i]);
+		code[3] = '\0';
+		if (!json_object_get(r->app->country_by_iso3, code))
+			json_array_append_new(details, json_pack("{s:s, s:s}", "field", "country", "message",
+								 "unknown country code"));
+		else if (r->user && r->user->country[0] && strcmp(r->user->country, code) != 0)
+			json_array_append_new(details, json_pack("{s:s, s:s}", "field", "country", "message",
+								 "you may only start an assessment of your own country"));
+	}
+	if (round < 2000 || round > 2100)
+		json_array_append_new(details, json_pack("{s:s, s:s}", "field", "round", "message",
+							 "the round is a year between 2000 and 2100"));
+	if (json_array_size(details)) {
+		r->err_details = details;
+		req_error(r, 422, "invalid_assessment", "%s",
+			  json_string_value(json_object_get(json_array_get(details, 0), "message")));
+		return 0;
+	}
+	json_decref(details);
+	long long existing = 0;
+	long long id = db_assessment_create(r->db, code, (int)round, r->app->guide->version,
+					    r->user ? r->user->id : 0, &existing);
+	if (id < 0) {
+		req_error(r, 503, "database_error", "the assessment cannot be created");
+		return 0;
+	}
+	if (id == 0) {
+		r->err_details = json_pack("[{s:s, s:I}]", "field", "round", "existing_id", (json_int_t)existing);
+		req_error(r, 409, "assessment_exists", "%s already has an assessment for round %d (id %lld)", code,
+			  (int)round, existing);
+		return 0;
+	}
+	return id;
+}

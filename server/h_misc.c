@@ -1,0 +1,38 @@
+/* h_misc.c - health, static files, the home page. */
+#include <string.h>
+
+#include "app.h"
+#include "db.h"
+#include "handlers.h"
+#include "http.h"
+#include "static.h"
+
+int h_healthz(struct req *r)
+{
+	sqlite3_stmt *st = db_stmt(r->db, "SELECT 1");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		if (st)
+			sqlite3_reset(st);
+		return req_error(r, 503, "database_unavailable", "the database does not answer");
+	}
+	sqlite3_reset(st);
+	return req_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+int h_static(struct req *r)
+{
+	const struct static_file *f = static_find(r->app->statics, req_param(r, 0));
+	if (!f)
+		return req_error(r, 404, "not_found", "%s", "There is no such file.");
+	req_add_header(r, "ETag", f->etag);
+	req_add_header(r, "Cache-Control", "public, max-age=3600");
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm && strcmp(inm, f->etag) == 0)
+		return req_raw(r, 304, f->type, (void *)"", 0, true);
+	return req_raw(r, 200, f->type, f->data, f->len, true);
+}
+
+int h_home(struct req *r)
+{
+	return req_redirect(r, "/assessments");
+}

@@ -1,0 +1,50 @@
+/* handlers.h - every route handler, one file per resource (h_*.c). A handler
+ * returns the HTTP status it answered with (see http.h). */
+#ifndef SOMGUIDE_HANDLERS_H
+#define SOMGUIDE_HANDLERS_H
+
+#include <jansson.h>
+
+#include "db_assessments.h"
+#include "guide.h"
+
+struct req;
+
+/* h_misc.c */
+int h_healthz(struct req *r);
+int h_static(struct req *r);
+int h_home(struct req *r);
+
+/* h_assessments.c: pages */
+int h_assessment_list(struct req *r);
+int h_assessment_create(struct req *r);
+int h_assessment_overview(struct req *r);
+int h_area_form(struct req *r);
+int h_area_save(struct req *r);
+
+/* h_api.c */
+int h_api_guide(struct req *r);
+int h_api_countries(struct req *r);
+int h_api_assessment_list(struct req *r);
+int h_api_assessment_create(struct req *r);
+int h_api_assessment_get(struct req *r);
+int h_api_answers_put(struct req *r);
+
+/* h_common.c: shared by the handlers */
+
+/* Loads the assessment named by route parameter 0 into *a and checks that the
+ * caller may see it. Returns 0, or the status it answered with (404). */
+int h_load_assessment(struct req *r, struct assessment *a);
+/* true when answers of a may be changed in its status (draft, returned). */
+bool h_editable(const struct assessment *a);
+/* Fills answers[g->n_questions] from stored answers (db_answers_get shape); a
+ * stored value the guide no longer accepts counts as unanswered. Text answers
+ * borrow from stored. */
+void h_answers_parse(const struct guide *g, const json_t *stored, struct answer *answers);
+/* The country's display name; the code itself when unknown. */
+const char *h_country_name(struct req *r, const char *iso3);
+/* Checks a country code and round given by a user and creates the assessment.
+ * Returns the new id (> 0), or 0 after setting an error on r (422/409). */
+long long h_create_assessment(struct req *r, const char *country, json_int_t round);
+
+#endif

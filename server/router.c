@@ -1,0 +1,125 @@
+/* router.c - the route table and its matcher. */
+#include "router.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "util.h"
+
+const struct route router_routes[] = {
+	/* method   pattern                                      handler                 flags                          roles */
+	{"GET",    "/healthz",                                    h_healthz,              R_PUBLIC | R_API,               ROLE_ANY},
+	{"GET",    "/static/*",                                   h_static,               R_PUBLIC | R_NODB,              ROLE_ANY},
+	{"GET",    "/",                                           h_home,                 R_PUBLIC,                       ROLE_ANY},
+	{"GET",    "/assessments",                                h_assessment_list,      R_PUBLIC,                       ROLE_ANY},
+	{"POST",   "/assessments",                                h_assessment_create,    R_PUBLIC | R_WRITE,             ROLE_WRITERS},
+	{"GET",    "/assessments/:id",                            h_assessment_overview,  R_PUBLIC,                       ROLE_ANY},
+	{"GET",    "/assessments/:id/areas/:area",                h_area_form,            R_PUBLIC,                       ROLE_ANY},
+	{"POST",   "/assessments/:id/areas/:area",                h_area_save,            R_PUBLIC | R_WRITE,             ROLE_WRITERS},
+
+	{"GET",    "/api/v1/guide",                               h_api_guide,            R_PUBLIC | R_API,               ROLE_ANY},
+	{"GET",    "/api/v1/countries",                           h_api_countries,        R_PUBLIC | R_API,               ROLE_ANY},
+	{"GET",    "/api/v1/assessments",                         h_api_assessment_list,  R_PUBLIC | R_API,               ROLE_ANY},
+	{"POST",   "/api/v1/assessments",                         h_api_assessment_create,R_PUBLIC | R_API | R_WRITE,     ROLE_WRITERS},
+	{"GET",    "/api/v1/assessments/:id",                     h_api_assessment_get,   R_PUBLIC | R_API,               ROLE_ANY},
+	{"PUT",    "/api/v1/assessments/:id/answers",             h_api_answers_put,      R_PUBLIC | R_API | R_WRITE,     ROLE_WRITERS},
+};
+const size_t router_n_routes = ARRAY_SIZE(router_routes);
+
+unsigned router_role_bit(const char *role)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} roles[] = {
+		{"admin", ROLE_ADMIN},
+		{"reviewer", ROLE_REVIEWER},
+		{"official", ROLE_OFFICIAL},
+		{"observer", ROLE_OBSERVER},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(roles); i++)
+		if (strcmp(role, roles[i].name) == 0)
+			return roles[i].bit;
+	return 0;
+}
+
+/* Matches pattern against path; copies parameters on success. */
+static int match_pattern(const char *pat, const char *path, char **params, size_t max_params,
+			 size_t *n_params)
+{
+	size_t n = 0;
+	const char *p = pat, *s = path;
+	while (*p && *s) {
+		if (*p == '*') {
+			if (n >= max_params)
+				goto fail;
+			params[n++] = xstrdup(s);
+			*n_params = n;
+			return 1;
+		}
+		if (*p == ':') {
+			const char *pend = strchr(p, '/');
+			const char *send = strchr(s, '/');
+			size_t slen = send ? (size_t)(send - s) : strlen(s);
+			if (slen == 0 || n >= max_params)
+				goto fail;
+			params[n++] = xstrndup(s, slen);
+			p = pend ? pend : p + strlen(p);
+			s += slen;
+			continue;
+		}
+		if (*p != *s)
+			goto fail;
+		p++;
+		s++;
+	}
+	if (*p == '*' && *s == '\0' && n < max_params) {
+		params[n++] = xstrdup("");
+		*n_params = n;
+		return 1;
+	}
+	if (*p || *s)
+		goto fail;
+	*n_params = n;
+	return 1;
+fail:
+	for (size_t i = 0; i < n; i++) {
+		free(params[i]);
+		params[i] = NULL;
+	}
+	return 0;
+}
+
+enum route_match router_match(const char *method, const char *path, const struct route **out,
+			      char **params, size_t max_params, size_t *n_params, char *allow,
+			      size_t allow_len)
+{
+	bool path_seen = false;
+	if (allow_len)
+		allow[0] = '\0';
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
+	for (size_t i = 0; i < router_n_routes; i++) {
+		const struct route *rt = &router_routes[i];
+		size_t n = 0;
+		if (!match_pattern(rt->pattern, path, params, max_params, &n))
+			continue;
+		if (strcmp(rt->method, method) == 0) {
+			*out = rt;
+			*n_params = n;
+			return ROUTE_FOUND;
+		}
+		for (size_t k = 0; k < n; k++) {
+			free(params[k]);
+			params[k] = NULL;
+		}
+		path_seen = true;
+		size_t used = strlen(allow);
+		if (!strstr(allow, rt->method) && used + strlen(rt->method) + 3 < allow_len)
+			snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "", rt->method);
+	}
+	return path_seen ? ROUTE_BAD_METHOD : ROUTE_NOT_FOUND;
+}
