@@ -5,8 +5,15 @@
  * {{> partial}}, {{! comment}}, dotted names (a.b.c), the implicit iterator {{.}}.
  * Sections iterate arrays, enter objects, render once for other truthy values; false,
  * null, "", 0 and [] are falsy. Lookup walks up the context stack like mustache.
- * Numbers render as integers when integral, otherwise with up to 4 decimals.
- * Standalone-line trimming of section tags is applied as in the mustache spec. */
+ * Numbers render as integers when integral, otherwise with up to 4 decimals; true and
+ * false as "true"/"false"; null, missing names, objects and arrays as nothing.
+ * Standalone-line trimming of section, partial and comment tags is applied as in the
+ * mustache spec, and a standalone partial's indentation is prepended to its lines.
+ * Names are [A-Za-z0-9_-] parts joined by dots; a leading dot looks only at the top
+ * of the context stack. Not supported (compile errors): set delimiters {{=...=}},
+ * template inheritance {{< }} {{$ }}. A partial that is not in the set is an error
+ * at tmpl_set_link, not an empty string. Lambdas do not exist over JSON. Sections nest
+ * at most 64 deep within one template. */
 #ifndef SOMGUIDE_TMPL_H
 #define SOMGUIDE_TMPL_H
 
@@ -16,11 +23,15 @@
 
 #include "strbuf.h"
 
+/* How many partials may be expanded inside each other while rendering. */
+#define TMPL_MAX_DEPTH 32
+
 struct tmpl_set;
 
-/* Compiles every *.html file under dir (non-recursive; the name without .html is the
- * template name, partials are referenced by that name). Returns NULL and writes one
- * line "file:line: message" to err when any template fails to compile or a partial
+/* Compiles every *.html file under dir (non-recursive, dot files and non-regular
+ * files skipped, at most 1 MiB each; the name without .html is the template name,
+ * partials are referenced by that name). Returns NULL and writes one line
+ * "dir/file.html:line: message" to err when any template fails to compile or a partial
  * is unknown. Caller frees with tmpl_set_free. */
 struct tmpl_set *tmpl_set_load_dir(const char *dir, char *err, size_t errlen);
 
@@ -36,8 +47,11 @@ void tmpl_set_free(struct tmpl_set *set);
 /* true when the set has a template of that name. */
 int tmpl_exists(const struct tmpl_set *set, const char *name);
 
-/* Renders template name over data into out. Returns 0, or -1 when the template is
- * unknown. Thread-safe: a compiled set is immutable. Partial recursion is bounded. */
+/* Renders template name over data (borrowed; NULL renders like null) into out.
+ * Returns 0, or -1 when the template is unknown or partials nest deeper than
+ * TMPL_MAX_DEPTH (the deeper partials are left out, the output is incomplete).
+ * Thread-safe: a linked set is never written while rendering. out's overflow flag is
+ * the caller's to check; rendering stops early once it is set. */
 int tmpl_render(const struct tmpl_set *set, const char *name, const json_t *data,
 		struct strbuf *out);
 
