@@ -190,6 +190,15 @@ void app_stop(struct app *app)
 
 const char *app_msg(const struct app *app, const char *key)
 {
-	const char *s = json_string_value(json_object_get(app->messages, key));
+	/* dotted keys walk the catalogue's sections: "status.draft" */
+	const json_t *node = app->messages;
+	const char *p = key;
+	while (node && *p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		node = json_object_getn(node, p, n);
+		p += n + (dot ? 1 : 0);
+	}
+	const char *s = json_string_value(node);
 	return s ? s : key;
 }

@@ -7,12 +7,12 @@
 
 #include "util.h"
 
-static char strbuf_empty[1];
+char strbuf_empty_buf[1];
 
 void strbuf_init(struct strbuf *sb, size_t hint)
 {
 	memset(sb, 0, sizeof(*sb));
-	sb->buf = strbuf_empty;
+	sb->buf = strbuf_empty_buf;
 	if (hint) {
 		sb->alloc = hint + 1;
 		sb->buf = xmalloc(sb->alloc);
@@ -24,7 +24,7 @@ void strbuf_release(struct strbuf *sb)
 {
 	if (sb->alloc)
 		free(sb->buf);
-	sb->buf = strbuf_empty;
+	sb->buf = strbuf_empty_buf;
 	sb->len = sb->alloc = 0;
 	sb->overflow = false;
 }

@@ -18,7 +18,8 @@ struct strbuf {
 	bool overflow;
 };
 
-#define STRBUF_INIT {0}
+extern char strbuf_empty_buf[1];
+#define STRBUF_INIT {.buf = strbuf_empty_buf}
 
 void strbuf_init(struct strbuf *sb, size_t hint);
 void strbuf_release(struct strbuf *sb);

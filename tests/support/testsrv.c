@@ -1,0 +1,224 @@
+/* testsrv.c - see testsrv.h. */
+#include "testsrv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "log.h"
+
+int testsrv_start(struct testsrv *s, const char *guide_path)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->dir, sizeof(s->dir), "/tmp/somguide-test-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->db_path, sizeof(s->db_path), "%s/test.db", s->dir);
+	struct app_config cfg = {
+		.bind = "127.0.0.1",
+		.port = 0,
+		.db_path = s->db_path,
+		.guide_path = guide_path ? guide_path : "tests/fixtures/guide-small.json",
+		.root = ".",
+		.threads = 2,
+		.max_body = 256 * 1024,
+		.max_upload = 2 * 1024 * 1024,
+	};
+	log_set_level(getenv("TEST_VERBOSE") ? LOG_DEBUG : LOG_QUIET);
+	if (app_start(&s->app, &cfg) != 0)
+		return -1;
+	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", s->app.port);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return 0;
+}
+
+void testsrv_stop(struct testsrv *s)
+{
+	app_stop(&s->app);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", s->dir);
+}
+
+void resp_free(struct resp *r)
+{
+	free(r->body);
+	free(r->headers);
+	json_decref(r->json);
+	memset(r, 0, sizeof(*r));
+}
+
+bool resp_header(const struct resp *r, const char *name, char *buf, size_t n)
+{
+	size_t nl = strlen(name);
+	const char *p = r->headers;
+	while (p && *p) {
+		const char *eol = strstr(p, "\r\n");
+		if (!eol)
+			eol = p + strlen(p);
+		if ((size_t)(eol - p) > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(buf, n, "%.*s", (int)(eol - v), v);
+			return true;
+		}
+		p = *eol ? eol + 2 : eol;
+	}
+	return false;
+}
+
+struct client {
+	CURL *h;
+	char base[64];
+	struct curl_slist *headers;
+};
+
+struct client *client_new(const struct testsrv *s)
+{
+	struct client *c = calloc(1, sizeof(*c));
+	c->h = curl_easy_init();
+	snprintf(c->base, sizeof(c->base), "%s", s->base);
+	curl_easy_setopt(c->h, CURLOPT_COOKIEFILE, ""); /* keep cookies in memory */
+	return c;
+}
+
+void client_free(struct client *c)
+{
+	if (!c)
+		return;
+	curl_slist_free_all(c->headers);
+	curl_easy_cleanup(c->h);
+	free(c);
+}
+
+void client_header(struct client *c, const char *line)
+{
+	c->headers = curl_slist_append(c->headers, line);
+}
+
+struct buf {
+	char *p;
+	size_t len;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	struct buf *b = ud;
+	size_t n = size * nmemb;
+	b->p = realloc(b->p, b->len + n + 1);
+	memcpy(b->p + b->len, ptr, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return n;
+}
+
+int client_request(struct client *c, const char *method, const char *path, const char *content_type,
+		   const char *body, size_t len, const char *extra_header, struct resp *out)
+{
+	memset(out, 0, sizeof(*out));
+	char url[2048];
+	snprintf(url, sizeof(url), "%s%s", c->base, path);
+	struct buf b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
+	CURL *e = c->h;
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_data);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, &h);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 30L);
+	struct curl_slist *hdrs = NULL;
+	for (struct curl_slist *p = c->headers; p; p = p->next)
+		hdrs = curl_slist_append(hdrs, p->data);
+	char ct[160];
+	if (content_type) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
+		hdrs = curl_slist_append(hdrs, ct);
+	}
+	if (extra_header)
+		hdrs = curl_slist_append(hdrs, extra_header);
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+	if (strcmp(method, "GET") == 0) {
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+	} else {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? body : "");
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? len : 0));
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, strcmp(method, "POST") == 0 ? NULL : method);
+	}
+	CURLcode rc = curl_easy_perform(e);
+	curl_slist_free_all(hdrs);
+	if (rc != CURLE_OK) {
+		fprintf(stderr, "curl %s %s: %s\n", method, path, curl_easy_strerror(rc));
+		free(b.p);
+		free(h.p);
+		return -1;
+	}
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &out->status);
+	out->body = b.p;
+	out->len = b.len;
+	out->headers = h.p;
+	char type[128];
+	if (resp_header(out, "Content-Type", type, sizeof(type)) && strstr(type, "json"))
+		out->json = json_loadb(b.p, b.len, 0, NULL);
+	return 0;
+}
+
+int client_get(struct client *c, const char *path, struct resp *out)
+{
+	return client_request(c, "GET", path, NULL, NULL, 0, NULL, out);
+}
+
+int client_post_form(struct client *c, const char *path, const char *form, struct resp *out)
+{
+	return client_request(c, "POST", path, "application/x-www-form-urlencoded", form, strlen(form), NULL, out);
+}
+
+int client_json(struct client *c, const char *method, const char *path, const char *json, struct resp *out)
+{
+	return client_request(c, method, path, json ? "application/json" : NULL, json, json ? strlen(json) : 0, NULL,
+			      out);
+}
+
+const char *find_csrf(const char *html)
+{
+	static char tok[128];
+	tok[0] = '\0';
+	const char *p = html ? strstr(html, "name=\"csrf_token\" value=\"") : NULL;
+	if (!p)
+		return tok;
+	p += strlen("name=\"csrf_token\" value=\"");
+	size_t n = strcspn(p, "\"");
+	if (n >= sizeof(tok))
+		n = sizeof(tok) - 1;
+	memcpy(tok, p, n);
+	tok[n] = '\0';
+	return tok;
+}
+
+const char *urlenc(const char *s)
+{
+	static char bufs[4][4096];
+	static int k;
+	char *out = bufs[k++ & 3];
+	size_t o = 0;
+	for (; *s && o + 4 < sizeof(bufs[0]); s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+		    ch == '_' || ch == '.')
+			out[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(out + o, 4, "%%%02X", ch);
+	}
+	out[o] = '\0';
+	return out;
+}
