@@ -154,7 +154,7 @@ int h_assessment_overview(struct req *r)
 
 /* What a question shows in the form: the value (stored or as posted), the raw
  * text of free inputs, the comment and an error. */
-struct qstate {
+struct qview {
 	json_t *value;      /* borrowed; NULL when unanswered */
 	const char *raw;    /* text shown in number/text/date inputs */
 	const char *comment;
@@ -223,7 +223,7 @@ static json_t *show_if_text(const struct guide *g, const struct guide_question *
 	return s;
 }
 
-static json_t *question_view(struct req *r, const struct guide_question *q, const struct qstate *s, bool visible)
+static json_t *question_view(struct req *r, const struct guide_question *q, const struct qview *s, bool visible)
 {
 	const struct guide *g = r->app->guide;
 	const struct guide_area *area = &g->areas[q->area];
@@ -285,7 +285,7 @@ static int area_index(struct req *r)
 }
 
 /* Renders the form of area ai, with states[] for its questions (n = area size). */
-static int render_area(struct req *r, int status, const struct assessment *a, int ai, const struct qstate *states,
+static int render_area(struct req *r, int status, const struct assessment *a, int ai, const struct qview *states,
 		       const struct answer *answers, json_t *errors)
 {
 	const struct guide *g = r->app->guide;
@@ -336,7 +336,7 @@ int h_area_form(struct req *r)
 	struct answer *ans = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*ans));
 	h_answers_parse(g, stored, ans);
 	const struct guide_area *area = &g->areas[ai];
-	struct qstate *states = xcalloc(area->n_q ? area->n_q : 1, sizeof(*states));
+	struct qview *states = xcalloc(area->n_q ? area->n_q : 1, sizeof(*states));
 	for (size_t k = 0; k < area->n_q; k++) {
 		json_t *e = json_object_get(stored, g->questions[area->first_q + k].id);
 		states[k].value = json_object_get(e, "value");
@@ -444,7 +444,7 @@ int h_area_save(struct req *r)
 		}
 	}
 	size_t n = area->n_q;
-	struct qstate *states = xcalloc(n ? n : 1, sizeof(*states));
+	struct qview *states = xcalloc(n ? n : 1, sizeof(*states));
 	json_t **values = xcalloc(n ? n : 1, sizeof(*values));
 	char (*errs)[200] = xcalloc(n ? n : 1, sizeof(*errs));
 	struct answer *ans = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*ans));
