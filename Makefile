@@ -3,9 +3,12 @@ CC       ?= cc
 PKGS     := libmicrohttpd sqlite3 jansson libsodium md4c-html
 TESTPKGS := cmocka libcurl
 BUILD    ?= build
-CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation -Wno-unused-parameter \
-            -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+OPT      ?= -O2 -g
+SAN      ?=
+# CFLAGS and LDFLAGS stay free for the caller; the project's flags live here
+ALL_CFLAGS = $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation -Wno-unused-parameter \
+            -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 TESTLIBS := $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
@@ -24,18 +27,18 @@ deps:
 
 $(BUILD)/obj/%.o: server/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iserver -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Iserver -c $< -o $@
 
 $(BUILD)/somguide: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(TESTSUPPORT)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iserver -Itests/support $(LDFLAGS) -o $@ $< $(TESTSUPPORT) $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
+	$(CC) $(ALL_CFLAGS) -Iserver -Itests/support $(ALL_LDFLAGS) -o $@ $< $(TESTSUPPORT) $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
 
 $(BUILD)/tests/%: tests/integration/%.c $(LIBOBJS) $(TESTSUPPORT)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iserver -Itests/support $(LDFLAGS) -o $@ $< $(TESTSUPPORT) $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
+	$(CC) $(ALL_CFLAGS) -Iserver -Itests/support $(ALL_LDFLAGS) -o $@ $< $(TESTSUPPORT) $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
 
 run: deps $(BUILD)/somguide
 	@mkdir -p data
@@ -46,12 +49,11 @@ integration: $(INTEG) $(BUILD)/somguide
 
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/somguide unit integration
-	@BUILD=$(BUILD) scripts/run-tests $(UNIT) $(INTEG)
+	@SOMGUIDE_BIN=$(BUILD)/somguide scripts/run-tests $(UNIT) $(INTEG)
 
 check: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan \
-	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-	  LDFLAGS="-fsanitize=address,undefined" test
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
 clean:
 	rm -rf build build-asan

@@ -298,7 +298,7 @@ static void test_check_guide_command(void **state)
 {
 	const char *path = broken_guide();
 	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "./build/somguide check-guide %s 2>&1", path);
+	snprintf(cmd, sizeof(cmd), "%s check-guide %s 2>&1", somguide_bin(), path);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char out[8192];
@@ -310,7 +310,7 @@ static void test_check_guide_command(void **state)
 	if (!strstr(out, "$.areas[0].questions[0].options[1].score") || !strstr(out, "$.areas[1].questions[0].id"))
 		fail_msg("check-guide output lacks the JSON paths:\n%s", out);
 
-	snprintf(cmd, sizeof(cmd), "./build/somguide check-guide tests/fixtures/guide-small.json >/dev/null 2>&1");
+	snprintf(cmd, sizeof(cmd), "%s check-guide tests/fixtures/guide-small.json >/dev/null 2>&1", somguide_bin());
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -324,7 +324,7 @@ static void test_serve_refuses_broken_guide(void **state)
 	assert_int_equal(app_start(&app, &cfg), -1);
 	/* and the binary exits non-zero with the paths on stderr */
 	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "./build/somguide serve --port 0 --db %s --guide %s 2>&1", db, path);
+	snprintf(cmd, sizeof(cmd), "%s serve --port 0 --db %s --guide %s 2>&1", somguide_bin(), db, path);
 	FILE *p = popen(cmd, "r");
 	char out[4096];
 	size_t n = fread(out, 1, sizeof(out) - 1, p);

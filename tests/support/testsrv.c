@@ -222,3 +222,9 @@ const char *urlenc(const char *s)
 	out[o] = '\0';
 	return out;
 }
+
+const char *somguide_bin(void)
+{
+	const char *b = getenv("SOMGUIDE_BIN");
+	return b && *b ? b : "./build/somguide";
+}

@@ -47,6 +47,10 @@ int client_request(struct client *c, const char *method, const char *path, const
 int client_post_form(struct client *c, const char *path, const char *form, struct resp *out);
 int client_json(struct client *c, const char *method, const char *path, const char *json, struct resp *out);
 
+/* The somguide binary under test: $SOMGUIDE_BIN (set by make test / make check), else
+ * ./build/somguide. */
+const char *somguide_bin(void);
+
 /* The csrf_token value found in an HTML page (static buffer), or "" when none. */
 const char *find_csrf(const char *html);
 
