@@ -153,58 +153,162 @@ static void test_broken(void **state)
 
 #define Q(a, q) "areas." #a ".questions." #q
 #define BROKEN(X) \
-	X(duplicate_question_id, "$.areas[3].questions[1].id", "duplicate question id \"prev.campaigns\" (first at $.areas[0].questions[0])", 1, {Q(3, 1), "id", "\"prev.campaigns\""}) \
-	X(score_above_one, "$.areas[2].questions[1].options[1].score", "score 1.5 is outside [0, 1]", 1, {Q(2, 1) ".options.1", "score", "1.5"}) \
-	X(score_negative, "$.areas[2].questions[1].options[0].score", "score -0.25 is outside [0, 1]", 1, {Q(2, 1) ".options.0", "score", "-0.25"}) \
-	X(score_not_number, "$.areas[2].questions[1].options[0].score", "expected a number in [0, 1], found a string", 1, {Q(2, 1) ".options.0", "score", "\"high\""}) \
-	X(show_if_later_question, "$.areas[0].questions[1].show_if.question", "show_if refers to \"cj.training\" which is not an earlier question (it is at " "$.areas[4].questions[0])", 0, {Q(0, 1) ".show_if", "question", "\"cj.training\""}) \
-	X(show_if_self, "$.areas[0].questions[1].show_if.question", "show_if refers to \"prev.channels\" which is not an earlier question", 0, {Q(0, 1) ".show_if", "question", "\"prev.channels\""}) \
-	X(show_if_unknown_question, "$.areas[6].questions[1].show_if.question", "show_if refers to \"coop.nothing\" which is not an earlier question (no such question)", 1, {Q(6, 1) ".show_if", "question", "\"coop.nothing\""}) \
-	X(show_if_unscored, "$.areas[1].questions[1].show_if.question", "a number question; it must be choice", 1, {Q(1, 1), "show_if", "{\"question\": \"prev.budget\", \"in\": [\"x\"]}"}) \
-	X(show_if_unknown_option, "$.areas[6].questions[1].show_if.in[1]", "\"maybe\" is not an option of question \"coop.mla\"", 1, {Q(6, 1) ".show_if", "in", "[\"yes\", \"maybe\"]"}) \
-	X(show_if_empty_in, "$.areas[6].questions[1].show_if.in", "must list at least one option id", 1, {Q(6, 1) ".show_if", "in", "[]"}) \
-	X(unknown_recommendation, "$.areas[0].questions[0].options[0].recommend[0]", "unknown recommendation \"rec.x\"", 1, {Q(0, 0) ".options.0", "recommend", "[\"rec.x\"]"}) \
-	X(unknown_area, "$.areas[6].id", "unknown area \"foreign-affairs\" (expected one of prevention, data,", 2, {"areas.6", "id", "\"foreign-affairs\""}) \
-	X(unknown_area_reports_missing, "$.areas", "missing area \"cooperation\"", 2, {"areas.6", "id", "\"foreign-affairs\""}) \
-	X(missing_area, "$.areas", "missing area \"data\"", 0, {"areas", "#1", NULL}) \
-	X(duplicate_area, "$.areas[1].id", "duplicate area \"prevention\" (first at $.areas[0])", 0, {"areas.1", "id", "\"prevention\""}) \
-	X(bad_weight, "$.areas[0].questions[0].weight", "weight 5 is not 1, 2 or 3", 1, {Q(0, 0), "weight", "5"}) \
-	X(fractional_weight, "$.areas[0].questions[0].weight", "weight 1.5 is not 1, 2 or 3", 1, {Q(0, 0), "weight", "1.5"}) \
-	X(typo_key, "$.areas[0].questions[0].wieght", "unknown key \"wieght\" (did you mean \"weight\"?)", 1, {Q(0, 0), "weight", NULL}, {Q(0, 0), "wieght", "2"}) \
-	X(unknown_top_key, "$.autor", "unknown key \"autor\"", 1, {"", "autor", "\"me\""}) \
-	X(odd_key_path, "$.areas[0].questions[0][\"we ight\"]", "unknown key \"we ight\"", 1, {Q(0, 0), "we ight", "1"}) \
-	X(bad_question_id, "$.areas[0].questions[2].id", "id \"Prev Budget\" must match ^[a-z0-9][a-z0-9._-]{0,63}$", 1, {Q(0, 2), "id", "\"Prev Budget\""}) \
-	X(missing_type, "$.areas[0].questions[2].type", "required key is missing", 0, {Q(0, 2), "type", NULL}) \
-	X(unknown_type, "$.areas[0].questions[2].type", "unknown type \"slider\"", 0, {Q(0, 2), "type", "\"slider\""}) \
-	X(one_option, "$.areas[1].questions[1].options", "a choice question needs at least two options, found 1", 1, {Q(1, 1) ".options", "#1", NULL}) \
-	X(reserved_option_id, "$.areas[1].questions[1].options[0].id", "option id \"na\" is reserved", 1, {Q(1, 1) ".options.0", "id", "\"na\""}) \
-	X(duplicate_option_id, "$.areas[1].questions[1].options[1].id", "duplicate option id \"no\" (first at $.areas[1].questions[1].options[0])", 1, {Q(1, 1) ".options.1", "id", "\"no\""}) \
-	X(options_on_number, "$.areas[0].questions[2].options", "a number question has no options", 1, {Q(0, 2), "options", "[]"}) \
-	X(critical_text, "$.areas[2].questions[2].critical", "only scored questions (choice, multi, scale) may be critical", 1, {Q(2, 2), "critical", "true"}) \
-	X(critical_not_bool, "$.areas[2].questions[0].critical", "expected a boolean (true or false), found a string", 1, {Q(2, 0), "critical", "\"yes\""}) \
-	X(missing_guidance_scored, "$.areas[2].questions[0].guidance", "required key is missing", 1, {Q(2, 0), "guidance", NULL}) \
-	X(empty_guidance_scored, "$.areas[2].questions[0].guidance.en", "the English text is empty", 1, {Q(2, 0), "guidance", "{\"en\": \"\"}"}) \
-	X(text_without_en, "$.areas[2].questions[0].text.en", "the English text (\"en\") is required", 1, {Q(2, 0), "text", "{\"fr\": \"Texte\"}"}) \
-	X(text_not_i18n, "$.areas[2].questions[0].text", "expected an i18n map like {\"en\": \"...\"}, found a string", 1, {Q(2, 0), "text", "\"Plain\""}) \
-	X(bad_language_code, "$.title.English", "\"English\" is not a language code", 1, {"title", "English", "\"x\""}) \
-	X(min_above_max, "$.areas[4].questions[2].min", "min 200000 is greater than max 100000", 1, {Q(4, 2), "min", "200000"}) \
-	X(min_on_text, "$.areas[2].questions[2].min", "min is only allowed on number questions", 1, {Q(2, 2), "min", "1"}) \
-	X(max_length_zero, "$.areas[2].questions[2].max_length", "max_length 0 is outside 1..20000", 1, {Q(2, 2), "max_length", "0"}) \
-	X(max_length_on_date, "$.areas[1].questions[2].max_length", "max_length is only allowed on text questions", 1, {Q(1, 2), "max_length", "10"}) \
-	X(protocol_article, "$.areas[0].questions[0].refs.protocol[1]", "article 20 is not an article of the Protocol", 1, {Q(0, 0) ".refs", "protocol", "[15, 20]"}) \
-	X(refs_cluster, "$.areas[0].questions[0].refs.cluster", "unknown cluster \"smuggling\"", 1, {Q(0, 0) ".refs", "cluster", "\"smuggling\""}) \
-	X(unknown_cjat_question, "$.areas[0].questions[0].cjat[0]", "unknown CJAT tool \"crime-prevention/nothing\"", 1, {Q(0, 0), "cjat", "[\"crime-prevention/nothing\"]"}) \
-	X(unknown_cjat_rec, "$.recommendations[0].cjat[0]", "unknown CJAT tool \"x\"", 1, {"recommendations.0", "cjat", "[\"x\"]"}) \
-	X(duplicate_cjat_tool, "$.cjat_tools[2].id", "duplicate CJAT tool id", 0, {"cjat_tools.1", "id", "\"cross-cutting/international-cooperation\""}) \
-	X(rec_unknown_area, "$.recommendations[1].area", "unknown area \"elsewhere\"", 1, {"recommendations.1", "area", "\"elsewhere\""}) \
-	X(rec_empty_resources, "$.recommendations[1].resources", "must list at least one resource", 1, {"recommendations.1", "resources", "[]"}) \
-	X(rec_missing_cjat, "$.recommendations[1].cjat", "required key is missing", 1, {"recommendations.1", "cjat", NULL}) \
-	X(duplicate_rec_id, "$.recommendations[1].id", "duplicate recommendation id \"rec.awareness\" (first at $.recommendations[0])", 0, {"recommendations.1", "id", "\"rec.awareness\""}) \
-	X(changelog_no_current, "$.changelog", "no entry names the current version \"2.0.0\"", 1, {"", "version", "\"2.0.0\""}) \
-	X(changelog_bad_date, "$.changelog[0].date", "\"2026-02-30\" is not a date YYYY-MM-DD", 1, {"changelog.0", "date", "\"2026-02-30\""}) \
-	X(empty_version, "$.version", "the version is empty", 1, {"", "version", "\"\""}) \
-	X(empty_questions, "$.areas[3].questions", "an area needs at least one question", 0, {"areas.3", "questions", "[]"}) \
-	X(allow_na_not_bool, "$.areas[0].questions[0].allow_na", "expected a boolean", 1, {Q(0, 0), "allow_na", "1"})
+	X(duplicate_question_id, "$.areas[3].questions[1].id", \
+	  "duplicate question id \"prev.campaigns\" (first at $.areas[0].questions[0])", 1, \
+	  {Q(3, 1), "id", "\"prev.campaigns\""}) \
+	X(score_above_one, "$.areas[2].questions[1].options[1].score", \
+	  "score 1.5 is outside [0, 1]", 1, \
+	  {Q(2, 1) ".options.1", "score", "1.5"}) \
+	X(score_negative, "$.areas[2].questions[1].options[0].score", \
+	  "score -0.25 is outside [0, 1]", 1, \
+	  {Q(2, 1) ".options.0", "score", "-0.25"}) \
+	X(score_not_number, "$.areas[2].questions[1].options[0].score", \
+	  "expected a number in [0, 1], found a string", 1, \
+	  {Q(2, 1) ".options.0", "score", "\"high\""}) \
+	X(show_if_later_question, "$.areas[0].questions[1].show_if.question", \
+	  "show_if refers to \"cj.training\" which is not an earlier question (it is at " "$.areas[4].questions[0])", 0, \
+	  {Q(0, 1) ".show_if", "question", "\"cj.training\""}) \
+	X(show_if_self, "$.areas[0].questions[1].show_if.question", \
+	  "show_if refers to \"prev.channels\" which is not an earlier question", 0, \
+	  {Q(0, 1) ".show_if", "question", "\"prev.channels\""}) \
+	X(show_if_unknown_question, "$.areas[6].questions[1].show_if.question", \
+	  "show_if refers to \"coop.nothing\" which is not an earlier question (no such question)", 1, \
+	  {Q(6, 1) ".show_if", "question", "\"coop.nothing\""}) \
+	X(show_if_unscored, "$.areas[1].questions[1].show_if.question", \
+	  "a number question; it must be choice", 1, \
+	  {Q(1, 1), "show_if", "{\"question\": \"prev.budget\", \"in\": [\"x\"]}"}) \
+	X(show_if_unknown_option, "$.areas[6].questions[1].show_if.in[1]", \
+	  "\"maybe\" is not an option of question \"coop.mla\"", 1, \
+	  {Q(6, 1) ".show_if", "in", "[\"yes\", \"maybe\"]"}) \
+	X(show_if_empty_in, "$.areas[6].questions[1].show_if.in", \
+	  "must list at least one option id", 1, \
+	  {Q(6, 1) ".show_if", "in", "[]"}) \
+	X(unknown_recommendation, "$.areas[0].questions[0].options[0].recommend[0]", \
+	  "unknown recommendation \"rec.x\"", 1, \
+	  {Q(0, 0) ".options.0", "recommend", "[\"rec.x\"]"}) \
+	X(unknown_area, "$.areas[6].id", \
+	  "unknown area \"foreign-affairs\" (expected one of prevention, data,", 2, \
+	  {"areas.6", "id", "\"foreign-affairs\""}) \
+	X(unknown_area_reports_missing, "$.areas", \
+	  "missing area \"cooperation\"", 2, \
+	  {"areas.6", "id", "\"foreign-affairs\""}) \
+	X(missing_area, "$.areas", \
+	  "missing area \"data\"", 0, \
+	  {"areas", "#1", NULL}) \
+	X(duplicate_area, "$.areas[1].id", \
+	  "duplicate area \"prevention\" (first at $.areas[0])", 0, \
+	  {"areas.1", "id", "\"prevention\""}) \
+	X(bad_weight, "$.areas[0].questions[0].weight", \
+	  "weight 5 is not 1, 2 or 3", 1, \
+	  {Q(0, 0), "weight", "5"}) \
+	X(fractional_weight, "$.areas[0].questions[0].weight", \
+	  "weight 1.5 is not 1, 2 or 3", 1, \
+	  {Q(0, 0), "weight", "1.5"}) \
+	X(typo_key, "$.areas[0].questions[0].wieght", \
+	  "unknown key \"wieght\" (did you mean \"weight\"?)", 1, \
+	  {Q(0, 0), "weight", NULL}, {Q(0, 0), "wieght", "2"}) \
+	X(unknown_top_key, "$.autor", \
+	  "unknown key \"autor\"", 1, \
+	  {"", "autor", "\"me\""}) \
+	X(odd_key_path, "$.areas[0].questions[0][\"we ight\"]", \
+	  "unknown key \"we ight\"", 1, \
+	  {Q(0, 0), "we ight", "1"}) \
+	X(bad_question_id, "$.areas[0].questions[2].id", \
+	  "id \"Prev Budget\" must match ^[a-z0-9][a-z0-9._-]{0,63}$", 1, \
+	  {Q(0, 2), "id", "\"Prev Budget\""}) \
+	X(missing_type, "$.areas[0].questions[2].type", \
+	  "required key is missing", 0, \
+	  {Q(0, 2), "type", NULL}) \
+	X(unknown_type, "$.areas[0].questions[2].type", \
+	  "unknown type \"slider\"", 0, \
+	  {Q(0, 2), "type", "\"slider\""}) \
+	X(one_option, "$.areas[1].questions[1].options", \
+	  "a choice question needs at least two options, found 1", 1, \
+	  {Q(1, 1) ".options", "#1", NULL}) \
+	X(reserved_option_id, "$.areas[1].questions[1].options[0].id", \
+	  "option id \"na\" is reserved", 1, \
+	  {Q(1, 1) ".options.0", "id", "\"na\""}) \
+	X(duplicate_option_id, "$.areas[1].questions[1].options[1].id", \
+	  "duplicate option id \"no\" (first at $.areas[1].questions[1].options[0])", 1, \
+	  {Q(1, 1) ".options.1", "id", "\"no\""}) \
+	X(options_on_number, "$.areas[0].questions[2].options", \
+	  "a number question has no options", 1, \
+	  {Q(0, 2), "options", "[]"}) \
+	X(critical_text, "$.areas[2].questions[2].critical", \
+	  "only scored questions (choice, multi, scale) may be critical", 1, \
+	  {Q(2, 2), "critical", "true"}) \
+	X(critical_not_bool, "$.areas[2].questions[0].critical", \
+	  "expected a boolean (true or false), found a string", 1, \
+	  {Q(2, 0), "critical", "\"yes\""}) \
+	X(missing_guidance_scored, "$.areas[2].questions[0].guidance", \
+	  "required key is missing", 1, \
+	  {Q(2, 0), "guidance", NULL}) \
+	X(empty_guidance_scored, "$.areas[2].questions[0].guidance.en", \
+	  "the English text is empty", 1, \
+	  {Q(2, 0), "guidance", "{\"en\": \"\"}"}) \
+	X(text_without_en, "$.areas[2].questions[0].text.en", \
+	  "the English text (\"en\") is required", 1, \
+	  {Q(2, 0), "text", "{\"fr\": \"Texte\"}"}) \
+	X(text_not_i18n, "$.areas[2].questions[0].text", \
+	  "expected an i18n map like {\"en\": \"...\"}, found a string", 1, \
+	  {Q(2, 0), "text", "\"Plain\""}) \
+	X(bad_language_code, "$.title.English", \
+	  "\"English\" is not a language code", 1, \
+	  {"title", "English", "\"x\""}) \
+	X(min_above_max, "$.areas[4].questions[2].min", \
+	  "min 200000 is greater than max 100000", 1, \
+	  {Q(4, 2), "min", "200000"}) \
+	X(min_on_text, "$.areas[2].questions[2].min", \
+	  "min is only allowed on number questions", 1, \
+	  {Q(2, 2), "min", "1"}) \
+	X(max_length_zero, "$.areas[2].questions[2].max_length", \
+	  "max_length 0 is outside 1..20000", 1, \
+	  {Q(2, 2), "max_length", "0"}) \
+	X(max_length_on_date, "$.areas[1].questions[2].max_length", \
+	  "max_length is only allowed on text questions", 1, \
+	  {Q(1, 2), "max_length", "10"}) \
+	X(protocol_article, "$.areas[0].questions[0].refs.protocol[1]", \
+	  "article 20 is not an article of the Protocol", 1, \
+	  {Q(0, 0) ".refs", "protocol", "[15, 20]"}) \
+	X(refs_cluster, "$.areas[0].questions[0].refs.cluster", \
+	  "unknown cluster \"smuggling\"", 1, \
+	  {Q(0, 0) ".refs", "cluster", "\"smuggling\""}) \
+	X(unknown_cjat_question, "$.areas[0].questions[0].cjat[0]", \
+	  "unknown CJAT tool \"crime-prevention/nothing\"", 1, \
+	  {Q(0, 0), "cjat", "[\"crime-prevention/nothing\"]"}) \
+	X(unknown_cjat_rec, "$.recommendations[0].cjat[0]", \
+	  "unknown CJAT tool \"x\"", 1, \
+	  {"recommendations.0", "cjat", "[\"x\"]"}) \
+	X(duplicate_cjat_tool, "$.cjat_tools[2].id", \
+	  "duplicate CJAT tool id", 0, \
+	  {"cjat_tools.1", "id", "\"cross-cutting/international-cooperation\""}) \
+	X(rec_unknown_area, "$.recommendations[1].area", \
+	  "unknown area \"elsewhere\"", 1, \
+	  {"recommendations.1", "area", "\"elsewhere\""}) \
+	X(rec_empty_resources, "$.recommendations[1].resources", \
+	  "must list at least one resource", 1, \
+	  {"recommendations.1", "resources", "[]"}) \
+	X(rec_missing_cjat, "$.recommendations[1].cjat", \
+	  "required key is missing", 1, \
+	  {"recommendations.1", "cjat", NULL}) \
+	X(duplicate_rec_id, "$.recommendations[1].id", \
+	  "duplicate recommendation id \"rec.awareness\" (first at $.recommendations[0])", 0, \
+	  {"recommendations.1", "id", "\"rec.awareness\""}) \
+	X(changelog_no_current, "$.changelog", \
+	  "no entry names the current version \"2.0.0\"", 1, \
+	  {"", "version", "\"2.0.0\""}) \
+	X(changelog_bad_date, "$.changelog[0].date", \
+	  "\"2026-02-30\" is not a date YYYY-MM-DD", 1, \
+	  {"changelog.0", "date", "\"2026-02-30\""}) \
+	X(empty_version, "$.version", \
+	  "the version is empty", 1, \
+	  {"", "version", "\"\""}) \
+	X(empty_questions, "$.areas[3].questions", \
+	  "an area needs at least one question", 0, \
+	  {"areas.3", "questions", "[]"}) \
+	X(allow_na_not_bool, "$.areas[0].questions[0].allow_na", \
+	  "expected a boolean", 1, \
+	  {Q(0, 0), "allow_na", "1"})
 
 #define BC_DEF(name, path_, msg_, n_, ...) \
 	static struct bcase bc_##name = {.edits = {__VA_ARGS__}, .path = path_, .msg = msg_, .n_problems = n_};
