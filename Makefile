@@ -18,6 +18,8 @@ LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 INTEG    := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/test_*.c))
 TESTSUPPORT := $(wildcard tests/support/*.c)
+# tests that are scripts (the JSON Schema check runs on Node)
+SCRIPTTESTS := tests/schema/run
 
 .PHONY: all run test check clean deps bench demo browser unit integration
 all: $(BUILD)/somguide
@@ -49,7 +51,7 @@ integration: $(INTEG) $(BUILD)/somguide
 
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/somguide unit integration
-	@SOMGUIDE_BIN=$(BUILD)/somguide scripts/run-tests $(UNIT) $(INTEG)
+	@SOMGUIDE_BIN=$(BUILD)/somguide scripts/run-tests $(UNIT) $(INTEG) $(SCRIPTTESTS)
 
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
