@@ -102,17 +102,6 @@ static void area_progress(const struct guide *g, int area, const struct answer *
 	}
 }
 
-static json_t *assessment_view(struct req *r, const struct assessment *a)
-{
-	json_t *j = db_assessment_json(a);
-	char key[32];
-	snprintf(key, sizeof(key), "status.%s", a->status);
-	json_object_set_new(j, "status_label", json_string(app_msg(r->app, key)));
-	json_object_set_new(j, "country_name", json_string(h_country_name(r, a->country)));
-	json_object_set_new(j, "editable", json_boolean(h_editable(a)));
-	return j;
-}
-
 int h_assessment_overview(struct req *r)
 {
 	struct assessment a;
@@ -141,7 +130,7 @@ int h_assessment_overview(struct req *r)
 	}
 	free(ans);
 	json_decref(stored);
-	json_t *view = json_pack("{s:o, s:o, s:i, s:i, s:i}", "assessment", assessment_view(r, &a), "areas", areas,
+	json_t *view = json_pack("{s:o, s:o, s:i, s:i, s:i}", "assessment", h_assessment_view(r, &a), "areas", areas,
 				 "total", all_total, "answered", all_answered, "percent",
 				 all_total ? all_answered * 100 / all_total : 0);
 	char title[160];
@@ -272,8 +261,17 @@ static json_t *question_view(struct req *r, const struct guide_question *q, cons
 	const json_t *unit = json_object_get(q->json, "unit");
 	if (unit)
 		json_object_set_new(v, "unit", json_string(guide_text(unit, "en")));
-	if (q->show_if_q >= 0)
-		json_object_set_new(v, "show_if_question", json_string(g->questions[q->show_if_q].id));
+	if (q->show_if_q >= 0) {
+		const struct guide_question *c = &g->questions[q->show_if_q];
+		struct strbuf in;
+		strbuf_init(&in, 32);
+		for (size_t i = 0; i < c->n_options; i++)
+			if (q->show_if_mask & (1ull << i))
+				strbuf_addf(&in, "%s%s", in.len ? " " : "", c->options[i].id);
+		json_object_set_new(v, "show_if_question", json_string(c->id));
+		json_object_set_new(v, "show_if_in", json_stringn(in.buf, in.len));
+		strbuf_release(&in);
+	}
 	if (s->error)
 		json_object_set_new(v, "error", json_string(s->error));
 	return v;
@@ -300,7 +298,7 @@ static int render_area(struct req *r, int status, const struct assessment *a, in
 		json_array_append_new(nav, json_pack("{s:i, s:s, s:s, s:b}", "number", i + 1, "id", g->areas[i].id,
 						     "title", guide_text(json_object_get(g->areas[i].json, "title"), "en"),
 						     "current", i == ai));
-	json_t *view = json_pack("{s:o, s:{s:i, s:s, s:s, s:s}, s:o, s:o}", "assessment", assessment_view(r, a),
+	json_t *view = json_pack("{s:o, s:{s:i, s:s, s:s, s:s}, s:o, s:o}", "assessment", h_assessment_view(r, a),
 				 "area", "number", ai + 1, "id", area->id, "title",
 				 guide_text(json_object_get(area->json, "title"), "en"), "description",
 				 guide_text(json_object_get(area->json, "description"), "en"), "questions", qs, "nav", nav);

@@ -42,6 +42,17 @@ void h_answers_parse(const struct guide *g, const json_t *stored, struct answer 
 	}
 }
 
+json_t *h_assessment_view(struct req *r, const struct assessment *a)
+{
+	json_t *j = db_assessment_json(a);
+	char key[32];
+	snprintf(key, sizeof(key), "status.%s", a->status);
+	json_object_set_new(j, "status_label", json_string(app_msg(r->app, key)));
+	json_object_set_new(j, "country_name", json_string(h_country_name(r, a->country)));
+	json_object_set_new(j, "editable", json_boolean(h_editable(a)));
+	return j;
+}
+
 const char *h_country_name(struct req *r, const char *iso3)
 {
 	const char *n = json_string_value(json_object_get(json_object_get(r->app->country_by_iso3, iso3), "name"));

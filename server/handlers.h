@@ -41,6 +41,9 @@ bool h_editable(const struct assessment *a);
  * stored value the guide no longer accepts counts as unanswered. Text answers
  * borrow from stored. */
 void h_answers_parse(const struct guide *g, const json_t *stored, struct answer *answers);
+/* The assessment as a new JSON object for page views: db_assessment_json plus
+ * status_label, country_name and editable. */
+json_t *h_assessment_view(struct req *r, const struct assessment *a);
 /* The country's display name; the code itself when unknown. */
 const char *h_country_name(struct req *r, const char *iso3);
 /* Checks a country code and round given by a user and creates the assessment.
