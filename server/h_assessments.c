@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "form.h"
 #include "handlers.h"
 #include "http.h"
 #include "log.h"
@@ -347,74 +348,6 @@ int h_area_form(struct req *r)
 	return st;
 }
 
-/* Builds the JSON value of question q from the posted form. Returns 0 with *out
- * set (a new reference, or NULL for "no answer"), or -1 with a message in err. */
-static int form_value(const struct req *r, const struct guide_question *q, json_t **out, const char **raw,
-		      char *err, size_t errlen)
-{
-	char name[128];
-	snprintf(name, sizeof(name), "q.%s", q->id);
-	*out = NULL;
-	*raw = NULL;
-	if (q->type == Q_MULTI) {
-		json_t *arr = json_array();
-		const char *reserved = NULL;
-		for (size_t i = 0; i < r->n_fields; i++) {
-			const struct form_field *f = &r->fields[i];
-			if (strcmp(f->name, name) != 0 || !f->value[0])
-				continue;
-			if (strcmp(f->value, "na") == 0 || strcmp(f->value, "dk") == 0)
-				reserved = f->value;
-			else
-				json_array_append_new(arr, json_string(f->value));
-		}
-		if (reserved && json_array_size(arr)) {
-			json_decref(arr);
-			snprintf(err, errlen, "\u201cNot applicable\u201d and \u201cDon't know\u201d cannot be combined "
-					      "with other options.");
-			return -1;
-		}
-		if (reserved) {
-			json_decref(arr);
-			*out = json_string(reserved);
-		} else if (json_array_size(arr)) {
-			*out = arr;
-		} else {
-			json_decref(arr);
-		}
-		return 0;
-	}
-	const char *v = req_form(r, name);
-	if (!v)
-		return 0;
-	while (*v == ' ' || *v == '\t')
-		v++;
-	*raw = v;
-	if (!*v)
-		return 0;
-	if (q->type == Q_NUMBER) {
-		char *end;
-		double d = strtod(v, &end);
-		while (*end == ' ' || *end == '\t')
-			end++;
-		if (end == v || *end || !isfinite(d)) {
-			snprintf(err, errlen, "Enter a number, such as 120 or 3.5.");
-			return -1;
-		}
-		if (d == floor(d) && fabs(d) < 9e15)
-			*out = json_integer((json_int_t)d);
-		else
-			*out = json_real(d);
-		return 0;
-	}
-	if (!util_utf8_valid(v, strlen(v))) {
-		snprintf(err, errlen, "The text contains characters that are not allowed.");
-		return -1;
-	}
-	*out = json_string(v);
-	return 0;
-}
-
 int h_area_save(struct req *r)
 {
 	struct assessment a;
@@ -463,7 +396,7 @@ int h_area_save(struct req *r)
 			states[k].error = errs[k];
 			n_errors++;
 		}
-		if (form_value(r, q, &values[k], &states[k].raw, errs[k], sizeof(errs[k])) != 0) {
+		if (form_answer_value(r->fields, r->n_fields, q, &values[k], &states[k].raw, errs[k], sizeof(errs[k])) != 0) {
 			states[k].error = errs[k];
 			n_errors++;
 			continue;
