@@ -15,15 +15,18 @@
 #include "log.h"
 #include "util.h"
 
-#define STMT_SLOTS 128 /* power of two; open addressing keyed by SQL address */
+#define STMT_SLOTS_MIN 64 /* power of two; open addressing keyed by SQL address */
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
 
 struct db {
 	sqlite3 *h;
 	char *path;
-	struct {
-		const char *sql;
-		sqlite3_stmt *st;
-	} cache[STMT_SLOTS];
+	struct stmt_slot *cache; /* n_slots entries, grows at 3/4 full */
+	size_t n_slots;
 	size_t n_cached;
 };
 
@@ -55,6 +58,8 @@ struct db *db_open(const char *path)
 		}
 	}
 	struct db *db = xcalloc(1, sizeof(*db));
+	db->n_slots = STMT_SLOTS_MIN;
+	db->cache = xcalloc(db->n_slots, sizeof(*db->cache));
 	db->h = h;
 	db->path = xstrdup(path);
 	return db;
@@ -64,9 +69,10 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
-	for (size_t i = 0; i < STMT_SLOTS; i++)
+	for (size_t i = 0; i < db->n_slots; i++)
 		if (db->cache[i].st)
 			sqlite3_finalize(db->cache[i].st);
+	free(db->cache);
 	sqlite3_close(db->h);
 	free(db->path);
 	free(db);
@@ -77,32 +83,52 @@ sqlite3 *db_handle(struct db *db)
 	return db->h;
 }
 
-sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+static size_t slot_of(const char *sql, size_t n_slots)
 {
 	uintptr_t k = (uintptr_t)sql;
-	size_t i = (size_t)((k >> 3) * 2654435761u) & (STMT_SLOTS - 1);
-	for (size_t n = 0; n < STMT_SLOTS; n++, i = (i + 1) & (STMT_SLOTS - 1)) {
+	return (size_t)((k >> 3) * 2654435761u) & (n_slots - 1);
+}
+
+/* Doubles the table and re-inserts every cached statement. */
+static void cache_grow(struct db *db)
+{
+	size_t n = db->n_slots * 2;
+	struct stmt_slot *t = xcalloc(n, sizeof(*t));
+	for (size_t i = 0; i < db->n_slots; i++) {
+		if (!db->cache[i].sql)
+			continue;
+		size_t k = slot_of(db->cache[i].sql, n);
+		while (t[k].sql)
+			k = (k + 1) & (n - 1);
+		t[k] = db->cache[i];
+	}
+	free(db->cache);
+	db->cache = t;
+	db->n_slots = n;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+	size_t i = slot_of(sql, db->n_slots);
+	while (db->cache[i].sql) {
 		if (db->cache[i].sql == sql) {
 			sqlite3_stmt *st = db->cache[i].st;
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
 			return st;
 		}
-		if (!db->cache[i].sql)
-			break;
+		i = (i + 1) & (db->n_slots - 1);
 	}
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 		log_error("prepare failed: %s: %s", sqlite3_errmsg(db->h), sql);
 		return NULL;
 	}
-	if (db->n_cached >= STMT_SLOTS * 3 / 4) {
-		/* the cache is sized for every query the program has; never reached in
-		 * practice, but stay correct: hand out an uncached statement leak-free by
-		 * failing loudly instead */
-		sqlite3_finalize(st);
-		log_error("statement cache full");
-		return NULL;
+	if ((db->n_cached + 1) * 4 > db->n_slots * 3) {
+		cache_grow(db);
+		i = slot_of(sql, db->n_slots);
+		while (db->cache[i].sql)
+			i = (i + 1) & (db->n_slots - 1);
 	}
 	db->cache[i].sql = sql;
 	db->cache[i].st = st;
