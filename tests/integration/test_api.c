@@ -314,6 +314,12 @@ static void test_body_too_large(void **state)
 	assert_non_null(r.json);
 	assert_string_equal(error_code(&r), "body_too_large");
 	resp_free(&r);
+	/* the same without a Content-Length (chunked): refused once it passes the limit */
+	assert_int_equal(client_request(c, "PUT", path, "application/json", big, strlen(big),
+					"Transfer-Encoding: chunked", &r),
+			 0);
+	assert_int_equal(r.status, 413);
+	resp_free(&r);
 	free(big);
 	/* the server is still well */
 	assert_int_equal(client_get(c, "/healthz", &r), 0);
