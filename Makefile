@@ -18,10 +18,12 @@ LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 INTEG    := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/test_*.c))
 TESTSUPPORT := $(wildcard tests/support/*.c)
+FUZZ     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY   := $(FUZZ:%=$(BUILD)/fuzz/replay_%)
 # tests that are scripts (the JSON Schema check runs on Node)
 SCRIPTTESTS := tests/schema/run
 
-.PHONY: all run test check clean deps bench demo browser unit integration
+.PHONY: all run test check clean deps bench demo browser unit integration fuzz
 all: $(BUILD)/somguide
 
 deps:
@@ -42,22 +44,42 @@ $(BUILD)/tests/%: tests/integration/%.c $(LIBOBJS) $(TESTSUPPORT)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iserver -Itests/support $(ALL_LDFLAGS) -o $@ $< $(TESTSUPPORT) $(LIBOBJS) $(LDLIBS) $(TESTLIBS)
 
+# every fuzz target replays its corpus (kept crash inputs included) in make test
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iserver -DCORPUS='"tests/fuzz/corpus/$*"' $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBOBJS) $(LDLIBS)
+
+# make fuzz [FUZZ_SECONDS=30]: runs each libFuzzer target (clang) over its corpus;
+# a crash is written into the corpus, where make test replays it from then on
+FUZZ_SECONDS ?= 30
+FUZZ_SRCS := server/guide.c server/tmpl.c server/strbuf.c server/util.c server/log.c
+fuzz:
+	@mkdir -p build-fuzz
+	@for t in $(FUZZ); do \
+	  clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iserver \
+	    $$(pkg-config --cflags jansson) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_SRCS) \
+	    $$(pkg-config --libs jansson) -lm || exit 1; \
+	  mkdir -p build-fuzz/corpus_$$t; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=tests/fuzz/corpus/$$t/crash- \
+	    build-fuzz/corpus_$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 run: deps $(BUILD)/somguide
 	@mkdir -p data
 	$(BUILD)/somguide serve --db data/somguide.db
 
-unit: $(UNIT)
+unit: $(UNIT) $(REPLAY)
 integration: $(INTEG) $(BUILD)/somguide
 
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/somguide unit integration
-	@SOMGUIDE_BIN=$(BUILD)/somguide scripts/run-tests $(UNIT) $(INTEG) $(SCRIPTTESTS)
+	@SOMGUIDE_BIN=$(BUILD)/somguide scripts/run-tests $(UNIT) $(REPLAY) $(INTEG) $(SCRIPTTESTS)
 
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(OBJS:.o=.d)
