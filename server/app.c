@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "db.h"
+#include "db_scores.h"
 #include "guide.h"
 #include "http.h"
 #include "log.h"
@@ -81,6 +82,20 @@ static int load_countries(struct app *app)
 		json_object_set(app->country_by_iso3, iso3, c);
 	}
 	return 0;
+}
+
+/* Recomputes the stored scores that another guide made (or that are missing),
+ * keyed by a hash of the guide as loaded. */
+static int reconcile_scores(struct app *app, struct db *db)
+{
+	unsigned char h[16];
+	char hex[33];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)app->guide_api, app->guide_api_len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	int n = db_scores_reconcile(db, app->guide, hex);
+	if (n > 0)
+		log_info("scores of %d assessment%s recomputed", n, n == 1 ? "" : "s");
+	return n < 0 ? -1 : 0;
 }
 
 static void apply_defaults(struct app *app, const struct app_config *cfg)
@@ -158,6 +173,8 @@ int app_init(struct app *app, const struct app_config *cfg)
 	free(dir);
 	if (rc >= 0)
 		rc = auth_load_secret(db, app->secret);
+	if (rc >= 0)
+		rc = reconcile_scores(app, db);
 	db_close(db);
 	return rc < 0 ? -1 : 0;
 }

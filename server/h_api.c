@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "db_scores.h"
 #include "handlers.h"
 #include "http.h"
 #include "util.h"
@@ -185,6 +186,8 @@ int h_api_answers_put(struct req *r)
 		}
 	}
 	json_decref(stored);
+	if (db_scores_refresh(r->db, g, a.id) != 0)
+		return req_error(r, 503, "database_error", "the scores could not be updated; nothing was changed");
 	if (db_assessment_get(r->db, a.id, &a) != 1)
 		return req_error(r, 503, "database_error", "the assessment cannot be read");
 	return respond_assessment(r, 200, &a);

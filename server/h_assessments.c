@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "db_scores.h"
 #include "form.h"
 #include "handlers.h"
 #include "http.h"
@@ -432,6 +433,10 @@ int h_area_save(struct req *r)
 			st = req_error(r, 503, "database_error", "the answers could not be saved; nothing was changed");
 			goto out;
 		}
+	}
+	if (db_scores_refresh(r->db, g, a.id) != 0) {
+		st = req_error(r, 503, "database_error", "the scores could not be updated; nothing was changed");
+		goto out;
 	}
 	const char *next = req_form(r, "next");
 	if (next && strcmp(next, "1") == 0 && ai + 1 < GUIDE_N_AREAS)

@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "db_scores.h"
 #include "handlers.h"
 #include "http.h"
 
@@ -98,6 +99,10 @@ long long h_create_assessment(struct req *r, const char *country, json_int_t rou
 		r->err_details = json_pack("[{s:s, s:I}]", "field", "round", "existing_id", (json_int_t)existing);
 		req_error(r, 409, "assessment_exists", "%s already has an assessment for round %d (id %lld)", code,
 			  (int)round, existing);
+		return 0;
+	}
+	if (db_scores_refresh(r->db, r->app->guide, id) != 0) {
+		req_error(r, 503, "database_error", "the assessment cannot be created");
 		return 0;
 	}
 	return id;

@@ -30,6 +30,14 @@ int h_api_assessment_create(struct req *r);
 int h_api_assessment_get(struct req *r);
 int h_api_answers_put(struct req *r);
 
+/* h_scores.c: an assessment's scores and plan (API and results page) */
+int h_api_scores(struct req *r);
+int h_api_plan(struct req *r);
+int h_results(struct req *r);
+
+/* h_dashboard.c */
+int h_dashboard(struct req *r);
+
 /* h_common.c: shared by the handlers */
 
 /* Loads the assessment named by route parameter 0 into *a and checks that the

@@ -19,6 +19,8 @@ const struct route router_routes[] = {
 	{"GET",    "/assessments/:id",                            h_assessment_overview,  R_PUBLIC,                       ROLE_ANY},
 	{"GET",    "/assessments/:id/areas/:area",                h_area_form,            R_PUBLIC,                       ROLE_ANY},
 	{"POST",   "/assessments/:id/areas/:area",                h_area_save,            R_PUBLIC | R_WRITE,             ROLE_WRITERS},
+	{"GET",    "/assessments/:id/results",                    h_results,              0,                              ROLE_ANY},
+	{"GET",    "/dashboard",                                  h_dashboard,            0,                              ROLE_ADMIN | ROLE_REVIEWER},
 
 	{"GET",    "/api/v1/guide",                               h_api_guide,            R_PUBLIC | R_API,               ROLE_ANY},
 	{"GET",    "/api/v1/countries",                           h_api_countries,        R_PUBLIC | R_API,               ROLE_ANY},
@@ -26,6 +28,8 @@ const struct route router_routes[] = {
 	{"POST",   "/api/v1/assessments",                         h_api_assessment_create,R_PUBLIC | R_API | R_WRITE,     ROLE_WRITERS},
 	{"GET",    "/api/v1/assessments/:id",                     h_api_assessment_get,   R_PUBLIC | R_API,               ROLE_ANY},
 	{"PUT",    "/api/v1/assessments/:id/answers",             h_api_answers_put,      R_PUBLIC | R_API | R_WRITE,     ROLE_WRITERS},
+	{"GET",    "/api/v1/assessments/:id/scores",              h_api_scores,           R_API,                          ROLE_ANY},
+	{"GET",    "/api/v1/assessments/:id/plan",                h_api_plan,             R_API,                          ROLE_ANY},
 };
 const size_t router_n_routes = ARRAY_SIZE(router_routes);
 

@@ -1,0 +1,429 @@
+/* db_scores.c - keeping the figures of score.c and plan.c in the store. See db_scores.h. */
+#include "db_scores.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "plan.h"
+#include "util.h"
+
+const char *const db_statuses[4] = {"draft", "submitted", "returned", "validated"};
+
+static int db_fail(struct db *db, const char *what)
+{
+	return log_error("%s: %s", what, sqlite3_errmsg(db_handle(db)));
+}
+
+static enum level level_from_name(const char *s)
+{
+	for (enum level l = LEVEL_LOW; l <= LEVEL_CRITICAL; l++)
+		if (strcmp(s, level_name(l)) == 0)
+			return l;
+	return LEVEL_UNKNOWN;
+}
+
+/* Runs a statement that returns no rows and resets it. 0 or -1 (logged). */
+static int step_done(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, what);
+}
+
+/* The stored answers of an assessment parsed into answers[g->n_questions]. Text
+ * answers borrow from the values kept in *keep (a new array the caller releases).
+ * A value the guide no longer accepts counts as unanswered, as in h_answers_parse. */
+static int read_answers(struct db *db, const struct guide *g, long long id, struct answer *answers, json_t **keep)
+{
+	static const char sql[] = "SELECT question_id, value FROM answers WHERE assessment_id = ?";
+	*keep = json_array();
+	memset(answers, 0, g->n_questions * sizeof(*answers));
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct guide_question *q = guide_question(g, db_col_text(st, 0));
+		if (!q)
+			continue;
+		json_t *v = json_loads(db_col_text(st, 1), JSON_DECODE_ANY, NULL);
+		if (!v)
+			continue;
+		json_array_append_new(*keep, v);
+		char err[160];
+		if (guide_parse_answer(q, v, &answers[q->index], err, sizeof(err)) != 0)
+			answers[q->index].kind = ANS_NONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading answers to score");
+}
+
+/* The JSON text of a list of question ids (a new string). */
+static char *qid_list(const struct guide *g, const size_t *idx, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(g->questions[idx[i]].id));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static int store_scores(struct db *db, const struct guide *g, long long id, const struct score *sc)
+{
+	static const char del[] = "DELETE FROM assessment_scores WHERE assessment_id = ?";
+	static const char ins[] = "INSERT INTO assessment_scores(assessment_id, area, position, need, capacity, level,"
+				  " coverage, answered, applicable, data_gaps, n_critical_gaps, critical_gaps)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char overall[] = "INSERT OR REPLACE INTO assessment_overall(assessment_id, need, coverage,"
+				      " answered, applicable, priorities, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(db, del);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (step_done(db, st, "clearing scores") != 0)
+		return -1;
+	for (int ai = 0; ai < GUIDE_N_AREAS; ai++) {
+		const struct area_score *as = &sc->areas[ai];
+		if (!(st = db_stmt(db, ins)))
+			return -1;
+		char *gaps = qid_list(g, as->critical_gaps, as->n_critical_gaps);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, g->areas[ai].id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, ai);
+		if (as->defined) {
+			sqlite3_bind_int(st, 4, as->need);
+			sqlite3_bind_double(st, 5, as->capacity);
+		}
+		sqlite3_bind_text(st, 6, level_name(as->level), -1, SQLITE_STATIC);
+		sqlite3_bind_double(st, 7, as->coverage);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)as->answered);
+		sqlite3_bind_int64(st, 9, (sqlite3_int64)as->applicable);
+		sqlite3_bind_int64(st, 10, (sqlite3_int64)as->data_gaps);
+		sqlite3_bind_int64(st, 11, (sqlite3_int64)as->n_critical_gaps);
+		sqlite3_bind_text(st, 12, gaps, -1, SQLITE_STATIC);
+		int rc = step_done(db, st, "storing scores");
+		free(gaps);
+		if (rc != 0)
+			return -1;
+	}
+	json_t *prio = json_array();
+	for (size_t i = 0; i < sc->n_priorities; i++)
+		json_array_append_new(prio, json_string(g->areas[sc->priorities[i]].id));
+	char *prio_s = json_dumps(prio, JSON_COMPACT);
+	json_decref(prio);
+	if (!(st = db_stmt(db, overall))) {
+		free(prio_s);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (sc->need_defined)
+		sqlite3_bind_int(st, 2, sc->need);
+	sqlite3_bind_double(st, 3, sc->coverage);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)sc->answered);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)sc->applicable);
+	sqlite3_bind_text(st, 6, prio_s, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, util_now());
+	int rc = step_done(db, st, "storing overall scores");
+	free(prio_s);
+	return rc;
+}
+
+static int store_plan(struct db *db, const struct guide *g, long long id, const struct plan *p)
+{
+	static const char del[] = "DELETE FROM assessment_plan_items WHERE assessment_id = ?";
+	static const char ins[] = "INSERT INTO assessment_plan_items(assessment_id, rec_id, area, position, n_triggers,"
+				  " triggered_by) VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(db, del);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (step_done(db, st, "clearing the plan") != 0)
+		return -1;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_item *it = &p->items[i];
+		if (!(st = db_stmt(db, ins)))
+			return -1;
+		char *by = qid_list(g, it->triggered_by, it->n_triggered_by);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, it->rec->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, g->areas[it->area].id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)i);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)it->n_triggered_by);
+		sqlite3_bind_text(st, 6, by, -1, SQLITE_STATIC);
+		int rc = step_done(db, st, "storing the plan");
+		free(by);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int db_scores_refresh(struct db *db, const struct guide *g, long long assessment_id)
+{
+	struct answer *answers = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*answers));
+	json_t *keep = NULL;
+	int ret = -1;
+	if (read_answers(db, g, assessment_id, answers, &keep) != 0)
+		goto out;
+	struct score sc;
+	struct plan p;
+	score_compute(g, answers, &sc);
+	plan_compute(g, answers, &sc, &p);
+	ret = store_scores(db, g, assessment_id, &sc);
+	if (ret == 0)
+		ret = store_plan(db, g, assessment_id, &p);
+	plan_release(&p);
+	score_release(&sc);
+out:
+	json_decref(keep);
+	free(answers);
+	return ret;
+}
+
+int db_scores_reconcile(struct db *db, const struct guide *g, const char *guide_hash)
+{
+	static const char get_hash[] = "SELECT value FROM settings WHERE key = 'scores_guide_hash'";
+	static const char set_hash[] = "INSERT OR REPLACE INTO settings(key, value) VALUES ('scores_guide_hash', ?)";
+	static const char all[] = "SELECT id FROM assessments ORDER BY id";
+	static const char missing[] = "SELECT id FROM assessments a WHERE NOT EXISTS"
+				      " (SELECT 1 FROM assessment_overall o WHERE o.assessment_id = a.id) ORDER BY id";
+	sqlite3_stmt *st = db_stmt(db, get_hash);
+	if (!st)
+		return -1;
+	bool same = sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), guide_hash) == 0;
+	sqlite3_reset(st);
+	if (!(st = db_stmt(db, same ? missing : all)))
+		return -1;
+	long long *ids = NULL;
+	size_t n = 0, alloc = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			ids = xreallocarray(ids, alloc, sizeof(*ids));
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return db_fail(db, "listing assessments to score");
+	}
+	if (same && n == 0)
+		return 0;
+	if (db_begin(db) != 0) {
+		free(ids);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (db_scores_refresh(db, g, ids[i]) != 0)
+			goto fail;
+	if (!(st = db_stmt(db, set_hash)))
+		goto fail;
+	sqlite3_bind_text(st, 1, guide_hash, -1, SQLITE_STATIC);
+	if (step_done(db, st, "recording the guide of the scores") != 0 || db_commit(db) != 0)
+		goto fail;
+	free(ids);
+	return (int)n;
+fail:
+	db_rollback(db);
+	free(ids);
+	return -1;
+}
+
+/* Reads the area columns (area, need, level, n_critical_gaps) starting at col into
+ * s; rows of an area the guide does not have are ignored. */
+static void read_area(const struct guide *g, sqlite3_stmt *st, int col, struct stored_scores *s)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return;
+	int ai = guide_area_index(g, db_col_text(st, col));
+	if (ai < 0)
+		return;
+	struct stored_area *a = &s->areas[ai];
+	a->defined = sqlite3_column_type(st, col + 1) != SQLITE_NULL;
+	a->need = sqlite3_column_int(st, col + 1);
+	a->level = level_from_name(db_col_text(st, col + 2));
+	a->n_critical_gaps = (size_t)sqlite3_column_int64(st, col + 3);
+}
+
+/* Reads the assessment and overall columns 0..5 of a row into s. */
+static void read_head(sqlite3_stmt *st, struct stored_scores *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->assessment_id = sqlite3_column_int64(st, 0);
+	snprintf(s->country, sizeof(s->country), "%s", db_col_text(st, 1));
+	s->round = sqlite3_column_int(st, 2);
+	snprintf(s->status, sizeof(s->status), "%s", db_col_text(st, 3));
+	s->need_defined = sqlite3_column_type(st, 4) != SQLITE_NULL;
+	s->need = sqlite3_column_int(st, 4);
+	s->coverage = sqlite3_column_double(st, 5);
+}
+
+#define HEAD_COLS "a.id, a.country, a.round, a.status, o.need, o.coverage"
+#define AREA_COLS "s.area, s.need, s.level, s.n_critical_gaps"
+#define FROM_SCORES                                                                                                \
+	" FROM assessments a LEFT JOIN assessment_overall o ON o.assessment_id = a.id"                             \
+	" LEFT JOIN assessment_scores s ON s.assessment_id = a.id"
+
+int db_scores_get(struct db *db, const struct guide *g, long long assessment_id, struct stored_scores *out)
+{
+	static const char sql[] = "SELECT " HEAD_COLS ", " AREA_COLS FROM_SCORES
+				  " WHERE a.id = ? AND o.assessment_id IS NOT NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, assessment_id);
+	int rc, found = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!found)
+			read_head(st, out);
+		found = 1;
+		read_area(g, st, 6, out);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? found : db_fail(db, "reading stored scores");
+}
+
+long long db_scores_previous(struct db *db, const char *country, int round, int *prev_round)
+{
+	static const char sql[] = "SELECT id, round FROM assessments WHERE country = ? AND round < ?"
+				  " ORDER BY round DESC LIMIT 1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, country, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, round);
+	long long id = 0;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		*prev_round = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : db_fail(db, "finding the previous round");
+}
+
+/* The dashboard's filter over assessments a: ?1 countries (JSON array or NULL),
+ * ?2 status (or NULL), ?3 round (a year, 0 = each country's latest, -1 = all). */
+#define DASH_WHERE                                                                                                 \
+	" WHERE (?1 IS NULL OR a.country IN (SELECT value FROM json_each(?1)))"                                    \
+	" AND (?2 IS NULL OR a.status = ?2)"                                                                       \
+	" AND (?3 = -1 OR (?3 > 0 AND a.round = ?3) OR (?3 = 0 AND a.round ="                                      \
+	" (SELECT max(b.round) FROM assessments b WHERE b.country = a.country AND (?2 IS NULL OR b.status = ?2))))"
+
+static void bind_filter(sqlite3_stmt *st, const struct dash_filter *f, bool with_status)
+{
+	if (f->countries_json)
+		sqlite3_bind_text(st, 1, f->countries_json, -1, SQLITE_STATIC);
+	if (with_status && f->status)
+		sqlite3_bind_text(st, 2, f->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, f->round);
+}
+
+static int dash_rows(struct db *db, const struct guide *g, const struct dash_filter *f, struct dash *d)
+{
+	static const char sql[] = "SELECT " HEAD_COLS ", " AREA_COLS FROM_SCORES DASH_WHERE " ORDER BY a.id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	bind_filter(st, f, true);
+	size_t alloc = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		if (!d->n_rows || d->rows[d->n_rows - 1].assessment_id != id) {
+			if (d->n_rows == alloc) {
+				alloc = alloc ? alloc * 2 : 256;
+				d->rows = xreallocarray(d->rows, alloc, sizeof(*d->rows));
+			}
+			read_head(st, &d->rows[d->n_rows++]);
+		}
+		read_area(g, st, 6, &d->rows[d->n_rows - 1]);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the dashboard");
+}
+
+static int dash_recs(struct db *db, const struct dash_filter *f, size_t max_recs, struct dash *d)
+{
+	static const char sql[] = "SELECT p.rec_id, count(*), sum(p.n_triggers)"
+				  " FROM assessment_plan_items p JOIN assessments a ON a.id = p.assessment_id" DASH_WHERE
+				  " GROUP BY p.rec_id ORDER BY 2 DESC, 3 DESC, p.rec_id LIMIT ?4";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	bind_filter(st, f, true);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)max_recs);
+	d->recs = xcalloc(max_recs ? max_recs : 1, sizeof(*d->recs));
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && d->n_recs < max_recs) {
+		struct dash_rec *r = &d->recs[d->n_recs++];
+		snprintf(r->rec_id, sizeof(r->rec_id), "%s", db_col_text(st, 0));
+		r->n_assessments = sqlite3_column_int(st, 1);
+		r->n_triggers = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_fail(db, "reading the most frequent recommendations");
+}
+
+static int dash_counts(struct db *db, const struct dash_filter *f, struct dash *d)
+{
+	static const char sql[] = "SELECT a.status, count(*) FROM assessments a" DASH_WHERE " GROUP BY a.status";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	bind_filter(st, f, false);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < ARRAY_SIZE(db_statuses); i++)
+			if (strcmp(db_col_text(st, 0), db_statuses[i]) == 0)
+				d->status_counts[i] = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "counting assessments by status");
+}
+
+static int dash_rounds(struct db *db, struct dash *d)
+{
+	static const char sql[] = "SELECT DISTINCT round FROM assessments ORDER BY round DESC";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	size_t alloc = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (d->n_rounds == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			d->rounds = xreallocarray(d->rounds, alloc, sizeof(*d->rounds));
+		}
+		d->rounds[d->n_rounds++] = sqlite3_column_int(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "listing rounds");
+}
+
+int db_dash_read(struct db *db, const struct guide *g, const struct dash_filter *f, size_t max_recs,
+		 struct dash *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (dash_rows(db, g, f, out) != 0 || dash_recs(db, f, max_recs, out) != 0 || dash_counts(db, f, out) != 0 ||
+	    dash_rounds(db, out) != 0) {
+		db_dash_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+void db_dash_release(struct dash *d)
+{
+	free(d->rows);
+	free(d->recs);
+	free(d->rounds);
+	memset(d, 0, sizeof(*d));
+}
