@@ -65,23 +65,29 @@ static int render_guidance(struct app *app)
 	return 0;
 }
 
-static int load_countries(struct app *app)
+int app_countries_load(const char *root, json_t **countries, json_t **by_iso3)
 {
-	char *path = path_join(app->root, "schema/countries.json");
-	app->countries = load_json(path, "countries");
+	char *path = path_join(root, "schema/countries.json");
+	*countries = load_json(path, "countries");
 	free(path);
-	if (!app->countries || !json_is_array(app->countries))
+	*by_iso3 = NULL;
+	if (!*countries || !json_is_array(*countries))
 		return log_error("schema/countries.json must be an array of countries");
-	app->country_by_iso3 = json_object();
+	*by_iso3 = json_object();
 	size_t i;
 	json_t *c;
-	json_array_foreach(app->countries, i, c) {
+	json_array_foreach(*countries, i, c) {
 		const char *iso3 = json_string_value(json_object_get(c, "iso3"));
 		if (!iso3 || strlen(iso3) != 3)
 			return log_error("schema/countries.json: entry %zu has no iso3 code", i);
-		json_object_set(app->country_by_iso3, iso3, c);
+		json_object_set(*by_iso3, iso3, c);
 	}
 	return 0;
+}
+
+static int load_countries(struct app *app)
+{
+	return app_countries_load(app->root, &app->countries, &app->country_by_iso3);
 }
 
 /* Recomputes the stored scores that another guide made (or that are missing),
@@ -174,6 +180,8 @@ int app_init(struct app *app, const struct app_config *cfg)
 	if (rc >= 0)
 		rc = auth_load_secret(db, app->secret);
 	if (rc >= 0)
+		rc = auth_bootstrap_admin(db, app->cfg.fast_pwhash, app->bootstrap_password);
+	if (rc >= 0)
 		rc = reconcile_scores(app, db);
 	db_close(db);
 	return rc < 0 ? -1 : 0;
@@ -202,6 +210,7 @@ void app_stop(struct app *app)
 	free(app->root);
 	free(app->db_path);
 	sodium_memzero(app->secret, sizeof(app->secret));
+	sodium_memzero(app->bootstrap_password, sizeof(app->bootstrap_password));
 	memset(app, 0, sizeof(*app));
 }
 

@@ -5,6 +5,7 @@
 #ifndef SOMGUIDE_APP_H
 #define SOMGUIDE_APP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,8 @@ struct app_config {
 	size_t max_body;         /* bytes; default 1 MiB */
 	size_t max_upload;       /* bytes for multipart bodies; default 10 MiB */
 	int idle_timeout;        /* seconds a connection may be idle; default 60 */
+	bool fast_pwhash;        /* tests only: new password hashes with libsodium's minimum
+	                            argon2id limits instead of the INTERACTIVE ones */
 };
 
 struct app {
@@ -40,7 +43,10 @@ struct app {
 	char *guide_api;         /* the GET /api/v1/guide document, serialized once */
 	size_t guide_api_len;
 	struct static_files *statics;
-	unsigned char secret[32];/* signs CSRF tokens; new at every start */
+	unsigned char secret[32];/* signs CSRF tokens; kept in the database */
+	char bootstrap_password[32]; /* one-time password of the administrator created on
+	                            an empty users table at this start, else ""; main
+	                            prints it once and wipes it */
 	struct MHD_Daemon *daemon;
 	uint16_t port;
 	unsigned threads;
@@ -55,6 +61,11 @@ int app_init(struct app *app, const struct app_config *cfg);
 int app_start(struct app *app, const struct app_config *cfg);
 /* Stops the server (requests in flight finish) and frees everything. */
 void app_stop(struct app *app);
+
+/* Loads ROOT/schema/countries.json: the array and an object iso3 -> country
+ * (borrowed from the array). Both new references, also on error (may be NULL).
+ * 0 or -1 (logged). */
+int app_countries_load(const char *root, json_t **countries, json_t **by_iso3);
 
 /* An interface text from the catalogue; the key itself when missing. */
 const char *app_msg(const struct app *app, const char *key);

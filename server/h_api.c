@@ -41,11 +41,11 @@ int h_api_assessment_list(struct req *r)
 	if (status && !*status)
 		status = NULL;
 	/* officials and observers see only their own country */
-	if (r->user && r->user->country[0] &&
-	    (strcmp(r->user->role, "official") == 0 || strcmp(r->user->role, "observer") == 0)) {
-		if (country && strcmp(country, r->user->country) != 0)
+	const char *scope = h_scope_country(r);
+	if (scope) {
+		if (country && strcmp(country, scope) != 0)
 			return req_json(r, 200, json_pack("{s:[]}", "assessments"));
-		country = r->user->country;
+		country = scope;
 	}
 	json_t *list = db_assessment_list(r->db, country, status, round);
 	if (!list)

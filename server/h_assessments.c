@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "http.h"
 #include "log.h"
+#include "router.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -35,7 +36,8 @@ static json_t *country_options(struct req *r, const char *selected)
 	json_t *c;
 	json_array_foreach(r->app->countries, i, c) {
 		const char *iso3 = json_string_value(json_object_get(c, "iso3"));
-		if (r->user && r->user->country[0] && strcmp(r->user->country, iso3) != 0)
+		const char *scope = h_scope_country(r);
+		if (scope && strcmp(scope, iso3) != 0)
 			continue;
 		json_array_append_new(arr, json_pack("{s:s, s:O, s:b}", "iso3", iso3, "name", json_object_get(c, "name"),
 						     "selected", selected && strcmp(selected, iso3) == 0));
@@ -45,7 +47,7 @@ static json_t *country_options(struct req *r, const char *selected)
 
 static int render_list(struct req *r, int status, const char *country, const char *round, json_t *errors)
 {
-	const char *scope = r->user && r->user->country[0] ? r->user->country : NULL;
+	const char *scope = h_scope_country(r);
 	json_t *list = db_assessment_list(r->db, scope, NULL, 0);
 	if (!list)
 		return req_error(r, 503, "database_error", "the assessments cannot be read");
@@ -62,6 +64,8 @@ static int render_list(struct req *r, int status, const char *country, const cha
 				 list, "countries", country_options(r, country), "round", round ? round : "");
 	view_set_errors(view, errors);
 	json_object_set_new(view, "title", json_string(app_msg(r->app, "assessments.title")));
+	json_object_set_new(view, "can_create",
+			    json_boolean(r->user && router_allows("POST", "/assessments", r->user->role)));
 	return req_render(r, status, "assessments", view);
 }
 
@@ -138,6 +142,15 @@ int h_assessment_overview(struct req *r)
 	char title[160];
 	snprintf(title, sizeof(title), "%s %d", h_country_name(r, a.country), a.round);
 	json_object_set_new(view, "title", json_string(title));
+	json_t *moves = h_transitions_view(r, &a);
+	json_object_set_new(view, "has_transitions", json_boolean(json_array_size(moves) > 0));
+	json_object_set_new(view, "transitions", moves);
+	const char *moved = req_query(r, "moved");
+	if (moved && strcmp(moved, a.status) == 0) {
+		char key[32];
+		snprintf(key, sizeof(key), "status.%s", a.status);
+		json_object_set_new(view, "moved", json_string(app_msg(r->app, key)));
+	}
 	return req_render(r, 200, "overview", view);
 }
 

@@ -8,6 +8,7 @@
 #include "db_scores.h"
 #include "handlers.h"
 #include "http.h"
+#include "router.h"
 
 int h_load_assessment(struct req *r, struct assessment *a)
 {
@@ -16,11 +17,19 @@ int h_load_assessment(struct req *r, struct assessment *a)
 	if (rc < 0)
 		return req_error(r, 503, "database_error", "the assessment cannot be read");
 	/* an official or observer reaches only the own country; others do not exist */
-	if (rc == 0 || (r->user && r->user->country[0] && strcmp(r->user->role, "official") == 0 &&
-			strcmp(r->user->country, a->country) != 0) ||
-	    (r->user && strcmp(r->user->role, "observer") == 0 && strcmp(r->user->country, a->country) != 0))
+	const char *scope = h_scope_country(r);
+	if (rc == 0 || (scope && strcmp(scope, a->country) != 0))
 		return req_error(r, 404, "not_found", "There is no assessment %s.", req_param(r, 0));
 	return 0;
+}
+
+const char *h_scope_country(const struct req *r)
+{
+	if (!r->user)
+		return ""; /* nobody signed in: no country at all */
+	if (strcmp(r->user->role, "official") == 0 || strcmp(r->user->role, "observer") == 0)
+		return r->user->country; /* never "" for these roles (users table CHECK) */
+	return NULL;
 }
 
 bool h_editable(const struct assessment *a)
@@ -50,7 +59,11 @@ json_t *h_assessment_view(struct req *r, const struct assessment *a)
 	snprintf(key, sizeof(key), "status.%s", a->status);
 	json_object_set_new(j, "status_label", json_string(app_msg(r->app, key)));
 	json_object_set_new(j, "country_name", json_string(h_country_name(r, a->country)));
-	json_object_set_new(j, "editable", json_boolean(h_editable(a)));
+	/* editable: the status allows changes and the caller's role makes them */
+	json_object_set_new(j, "status_editable", json_boolean(h_editable(a)));
+	json_object_set_new(j, "editable", json_boolean(h_editable(a) && r->user &&
+							router_allows("POST", "/assessments/:id/areas/:area",
+								      r->user->role)));
 	return j;
 }
 
@@ -74,7 +87,7 @@ long long h_create_assessment(struct req *r, const char *country, json_int_t rou
 		if (!json_object_get(r->app->country_by_iso3, code))
 			json_array_append_new(details, json_pack("{s:s, s:s}", "field", "country", "message",
 								 "unknown country code"));
-		else if (r->user && r->user->country[0] && strcmp(r->user->country, code) != 0)
+		else if (h_scope_country(r) && strcmp(h_scope_country(r), code) != 0)
 			json_array_append_new(details, json_pack("{s:s, s:s}", "field", "country", "message",
 								 "you may only start an assessment of your own country"));
 	}

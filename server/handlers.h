@@ -38,11 +38,39 @@ int h_results(struct req *r);
 /* h_dashboard.c */
 int h_dashboard(struct req *r);
 
+/* h_account.c: signing in and out, the caller's password, API tokens */
+int h_login_form(struct req *r);
+int h_login(struct req *r);
+int h_logout(struct req *r);
+int h_password_form(struct req *r);
+int h_password_change(struct req *r);
+int h_api_token_create(struct req *r);
+
+/* h_admin.c: accounts (administrators) */
+int h_admin_users(struct req *r);
+int h_admin_user_create(struct req *r);
+int h_admin_user(struct req *r);
+int h_admin_user_update(struct req *r);
+int h_admin_user_disable(struct req *r);
+int h_admin_user_enable(struct req *r);
+int h_admin_user_password(struct req *r);
+
+/* h_transitions.c: the lifecycle (API and the overview page's buttons) */
+int h_api_transition(struct req *r);
+int h_transition(struct req *r);
+/* The moves the caller may make on a now, for buttons: a new array of
+ * {to, label, hint, secondary}. */
+json_t *h_transitions_view(struct req *r, const struct assessment *a);
+
 /* h_common.c: shared by the handlers */
 
 /* Loads the assessment named by route parameter 0 into *a and checks that the
  * caller may see it. Returns 0, or the status it answered with (404). */
 int h_load_assessment(struct req *r, struct assessment *a);
+/* The one country the caller may see (officials and observers: their own; ""
+ * when nobody is signed in), or NULL for every country (reviewers, admins).
+ * Every handler that lists or reads assessments filters on it. */
+const char *h_scope_country(const struct req *r);
 /* true when answers of a may be changed in its status (draft, returned). */
 bool h_editable(const struct assessment *a);
 /* Fills answers[g->n_questions] from stored answers (db_answers_get shape); a

@@ -93,6 +93,26 @@ bool req_is_api(const struct req *r)
 	return strncmp(r->path, "/api/", 5) == 0;
 }
 
+bool req_is_tls(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_PROTOCOL);
+	return ci != NULL;
+}
+
+void req_client_addr(struct req *r, char *buf, size_t n)
+{
+	snprintf(buf, n, "unknown");
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, (socklen_t)n);
+}
+
 /* ---- answers ------------------------------------------------------------ */
 
 int req_error(struct req *r, int status, const char *code, const char *fmt, ...)
@@ -342,21 +362,30 @@ static int dispatch(struct req *r)
 	if (r->bad_body)
 		return req_error(r, 400, "bad_form", "%s", r->bad_body_msg);
 	bool write = (rt->flags & R_WRITE) != 0;
-	if (write && (rt->flags & R_API)) {
-		int st = parse_json_body(r);
-		if (st)
-			return st;
-	}
 	if (!(rt->flags & R_NODB)) {
 		r->db = db_thread(r->app->db_path);
 		if (!r->db)
 			return req_error(r, 503, "database_unavailable", "the database cannot be opened");
 	}
+	/* who is calling comes first: a stranger learns nothing from the body's checks */
 	int st = auth_check(r, rt);
 	if (st)
 		return st;
+	if (write && (rt->flags & R_API)) {
+		st = parse_json_body(r);
+		if (st)
+			return st;
+	}
 	if (!write)
 		return rt->fn(r);
+	if (rt->flags & R_SELFTX) {
+		st = rt->fn(r);
+		if (db_in_tx(r->db)) {
+			log_error("%s %s left a transaction open", r->method, r->path);
+			db_rollback(r->db);
+		}
+		return st;
+	}
 	if (db_begin(r->db) != 0)
 		return req_error(r, 503, "database_busy", "the database is busy; try again");
 	st = rt->fn(r);

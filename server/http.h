@@ -40,6 +40,7 @@ struct user {
 	char role[16];        /* admin, reviewer, official, observer */
 	char country[4];      /* ISO3 or "" */
 	bool focal_point;
+	bool must_change;     /* signed in with a one-time password */
 };
 
 struct req {
@@ -101,6 +102,11 @@ const char *req_cookie(struct req *r, const char *name);
 const struct form_field *req_field(const struct req *r, const char *name);
 const char *req_form(const struct req *r, const char *name);
 bool req_is_api(const struct req *r);
+/* true when the request came over TLS (as libmicrohttpd sees it; proxy headers
+ * are not trusted). */
+bool req_is_tls(struct req *r);
+/* The client's IP address as text into buf ("unknown" when not known). */
+void req_client_addr(struct req *r, char *buf, size_t n);
 
 /* Answers. Each returns the status it was given, so handlers can
  * `return req_error(r, 404, "not_found", "no assessment %lld", id);`.

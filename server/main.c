@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "app.h"
+#include "cli_user.h"
 #include "db.h"
 #include "guide.h"
 #include "log.h"
@@ -26,6 +29,7 @@ static const char usage[] =
 	"  migrate      create or upgrade the database\n"
 	"  check-guide  validate a guide file and print every problem\n"
 	"  backup       write a consistent online copy of the database\n"
+	"  user add     create an account (the password is read from standard input)\n"
 	"\n"
 	"  somguide COMMAND --help   options of a command\n"
 	"  somguide --version        the version\n";
@@ -149,6 +153,11 @@ static int cmd_serve(int argc, char **argv)
 	const char *host = app.cfg.bind;
 	bool v6 = strchr(host, ':') != NULL;
 	printf("listening on http://%s%s%s:%u\n", v6 ? "[" : "", host, v6 ? "]" : "", app.port);
+	if (app.bootstrap_password[0]) {
+		/* the only time this password is shown; it must be changed at first sign-in */
+		printf("created administrator 'admin' with one-time password: %s\n", app.bootstrap_password);
+		sodium_memzero(app.bootstrap_password, sizeof(app.bootstrap_password));
+	}
 	fflush(stdout);
 	int sig = 0;
 	sigwait(&set, &sig);
@@ -237,6 +246,7 @@ int main(int argc, char **argv)
 		{"migrate", cmd_migrate},
 		{"check-guide", cmd_check_guide},
 		{"backup", cmd_backup},
+		{"user", cli_user_main},
 	};
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(usage, argc < 2 ? stderr : stdout);

@@ -13,21 +13,36 @@ const struct route router_routes[] = {
 	/* method   pattern                                      handler                 flags                          roles */
 	{"GET",    "/healthz",                                    h_healthz,              R_PUBLIC | R_API,               ROLE_ANY},
 	{"GET",    "/static/*",                                   h_static,               R_PUBLIC | R_NODB,              ROLE_ANY},
-	{"GET",    "/",                                           h_home,                 R_PUBLIC,                       ROLE_ANY},
-	{"GET",    "/assessments",                                h_assessment_list,      R_PUBLIC,                       ROLE_ANY},
-	{"POST",   "/assessments",                                h_assessment_create,    R_PUBLIC | R_WRITE,             ROLE_WRITERS},
-	{"GET",    "/assessments/:id",                            h_assessment_overview,  R_PUBLIC,                       ROLE_ANY},
-	{"GET",    "/assessments/:id/areas/:area",                h_area_form,            R_PUBLIC,                       ROLE_ANY},
-	{"POST",   "/assessments/:id/areas/:area",                h_area_save,            R_PUBLIC | R_WRITE,             ROLE_WRITERS},
+	{"GET",    "/login",                                      h_login_form,           R_PUBLIC,                       ROLE_ANY},
+	{"POST",   "/login",                                      h_login,                R_PUBLIC | R_WRITE | R_SELFTX,  ROLE_ANY},
+	{"POST",   "/logout",                                     h_logout,               R_WRITE | R_PWCHANGE,           ROLE_ANY},
+	{"GET",    "/account/password",                           h_password_form,        R_PWCHANGE,                     ROLE_ANY},
+	{"POST",   "/account/password",                           h_password_change,      R_WRITE | R_PWCHANGE,           ROLE_ANY},
+	{"GET",    "/",                                           h_home,                 0,                              ROLE_ANY},
+	{"GET",    "/assessments",                                h_assessment_list,      0,                              ROLE_ANY},
+	{"POST",   "/assessments",                                h_assessment_create,    R_WRITE,                        ROLE_WRITERS},
+	{"GET",    "/assessments/:id",                            h_assessment_overview,  0,                              ROLE_ANY},
+	{"GET",    "/assessments/:id/areas/:area",                h_area_form,            0,                              ROLE_ANY},
+	{"POST",   "/assessments/:id/areas/:area",                h_area_save,            R_WRITE,                        ROLE_ANSWERERS},
+	{"POST",   "/assessments/:id/transitions",                h_transition,           R_WRITE,                        ROLE_WRITERS},
 	{"GET",    "/assessments/:id/results",                    h_results,              0,                              ROLE_ANY},
 	{"GET",    "/dashboard",                                  h_dashboard,            0,                              ROLE_ADMIN | ROLE_REVIEWER},
+	{"GET",    "/admin/users",                                h_admin_users,          0,                              ROLE_ADMIN},
+	{"POST",   "/admin/users",                                h_admin_user_create,    R_WRITE,                        ROLE_ADMIN},
+	{"GET",    "/admin/users/:id",                            h_admin_user,           0,                              ROLE_ADMIN},
+	{"POST",   "/admin/users/:id",                            h_admin_user_update,    R_WRITE,                        ROLE_ADMIN},
+	{"POST",   "/admin/users/:id/disable",                    h_admin_user_disable,   R_WRITE,                        ROLE_ADMIN},
+	{"POST",   "/admin/users/:id/enable",                     h_admin_user_enable,    R_WRITE,                        ROLE_ADMIN},
+	{"POST",   "/admin/users/:id/password",                   h_admin_user_password,  R_WRITE,                        ROLE_ADMIN},
 
-	{"GET",    "/api/v1/guide",                               h_api_guide,            R_PUBLIC | R_API,               ROLE_ANY},
-	{"GET",    "/api/v1/countries",                           h_api_countries,        R_PUBLIC | R_API,               ROLE_ANY},
-	{"GET",    "/api/v1/assessments",                         h_api_assessment_list,  R_PUBLIC | R_API,               ROLE_ANY},
-	{"POST",   "/api/v1/assessments",                         h_api_assessment_create,R_PUBLIC | R_API | R_WRITE,     ROLE_WRITERS},
-	{"GET",    "/api/v1/assessments/:id",                     h_api_assessment_get,   R_PUBLIC | R_API,               ROLE_ANY},
-	{"PUT",    "/api/v1/assessments/:id/answers",             h_api_answers_put,      R_PUBLIC | R_API | R_WRITE,     ROLE_WRITERS},
+	{"POST",   "/api/v1/tokens",                              h_api_token_create,     R_PUBLIC | R_API | R_WRITE | R_NOCSRF | R_SELFTX, ROLE_ANY},
+	{"GET",    "/api/v1/guide",                               h_api_guide,            R_API,                          ROLE_ANY},
+	{"GET",    "/api/v1/countries",                           h_api_countries,        R_API,                          ROLE_ANY},
+	{"GET",    "/api/v1/assessments",                         h_api_assessment_list,  R_API,                          ROLE_ANY},
+	{"POST",   "/api/v1/assessments",                         h_api_assessment_create,R_API | R_WRITE,                ROLE_WRITERS},
+	{"GET",    "/api/v1/assessments/:id",                     h_api_assessment_get,   R_API,                          ROLE_ANY},
+	{"PUT",    "/api/v1/assessments/:id/answers",             h_api_answers_put,      R_API | R_WRITE,                ROLE_ANSWERERS},
+	{"POST",   "/api/v1/assessments/:id/transitions",         h_api_transition,       R_API | R_WRITE,                ROLE_WRITERS},
 	{"GET",    "/api/v1/assessments/:id/scores",              h_api_scores,           R_API,                          ROLE_ANY},
 	{"GET",    "/api/v1/assessments/:id/plan",                h_api_plan,             R_API,                          ROLE_ANY},
 };
@@ -48,6 +63,17 @@ unsigned router_role_bit(const char *role)
 		if (strcmp(role, roles[i].name) == 0)
 			return roles[i].bit;
 	return 0;
+}
+
+bool router_allows(const char *method, const char *pattern, const char *role)
+{
+	unsigned bit = role ? router_role_bit(role) : 0;
+	for (size_t i = 0; i < router_n_routes; i++) {
+		const struct route *rt = &router_routes[i];
+		if (strcmp(rt->method, method) == 0 && strcmp(rt->pattern, pattern) == 0)
+			return (rt->roles & bit) != 0;
+	}
+	return false;
 }
 
 /* Matches pattern against path; copies parameters on success. */

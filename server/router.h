@@ -3,6 +3,7 @@
 #ifndef SOMGUIDE_ROUTER_H
 #define SOMGUIDE_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct req;
@@ -15,6 +16,10 @@ enum route_flag {
 	R_PUBLIC  = 1 << 2, /* no session needed */
 	R_NOCSRF  = 1 << 3, /* a write that cannot carry a token yet (login, token creation) */
 	R_NODB    = 1 << 4, /* needs no database connection (static files) */
+	R_SELFTX  = 1 << 5, /* a write that opens its own short transactions (sign-in: the
+	                       password check must not hold the write lock) */
+	R_PWCHANGE = 1 << 6,/* usable while the password must still be changed (one-time
+	                       passwords): the password page and sign-out */
 };
 
 /* Roles as a bit set: a route lists the roles that may use it. */
@@ -24,7 +29,8 @@ enum role_bit {
 	ROLE_OFFICIAL = 1 << 2,
 	ROLE_OBSERVER = 1 << 3,
 	ROLE_ANY      = 0xf,
-	ROLE_WRITERS  = ROLE_ADMIN | ROLE_REVIEWER | ROLE_OFFICIAL,
+	ROLE_WRITERS  = ROLE_ADMIN | ROLE_REVIEWER | ROLE_OFFICIAL, /* never observers */
+	ROLE_ANSWERERS = ROLE_ADMIN | ROLE_OFFICIAL,                /* change answers */
 };
 
 struct route {
@@ -50,5 +56,9 @@ extern const size_t router_n_routes;
 
 /* The role bit of a role name; 0 when unknown. */
 unsigned router_role_bit(const char *role);
+
+/* true when the route method+pattern exists and its roles include role: lets a
+ * page show a form only to those the route will accept. */
+bool router_allows(const char *method, const char *pattern, const char *role);
 
 #endif

@@ -14,7 +14,18 @@ static struct testsrv srv;
 
 static int setup(void **state)
 {
-	return testsrv_start(&srv, NULL);
+	if (testsrv_start(&srv, NULL) != 0)
+		return -1;
+	testsrv_add_user(&srv, "api-admin", "admin", NULL, false);
+	return 0;
+}
+
+/* A client that calls the API as a script does: with a bearer token. */
+static struct client *api_client(void)
+{
+	struct client *c = client_new(&srv);
+	assert_int_equal(client_token(c, "api-admin", TESTSRV_PASSWORD, NULL, 0), 201);
+	return c;
 }
 
 static int teardown(void **state)
@@ -63,7 +74,7 @@ static void test_healthz(void **state)
 
 static void test_guide(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = api_client();
 	struct resp r;
 	assert_int_equal(client_get(c, "/api/v1/guide", &r), 0);
 	assert_int_equal(r.status, 200);
@@ -80,7 +91,7 @@ static void test_guide(void **state)
 
 static void test_create_and_get(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = api_client();
 	long long id = create(c, "KEN", 2024);
 	struct resp r;
 	char path[64];
@@ -135,7 +146,7 @@ static void test_create_invalid(void **state)
 		{"{\"country\":\"KEN\",\"country\":\"GHA\",\"round\":2024}", 400, "malformed_json"},
 		{"", 400, "malformed_json"},
 	};
-	struct client *c = client_new(&srv);
+	struct client *c = api_client();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct resp r;
 		assert_int_equal(client_json(c, "POST", "/api/v1/assessments", cases[i].body, &r), 0);
@@ -153,7 +164,7 @@ static void test_create_invalid(void **state)
 
 static void test_not_found_and_method(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = api_client();
 	struct resp r;
 	const char *paths[] = {"/api/v1/assessments/999999", "/api/v1/assessments/abc", "/api/v1/assessments/0",
 			       "/api/v1/nothing"};
@@ -175,7 +186,7 @@ static void test_not_found_and_method(void **state)
 
 static void test_answers_roundtrip(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = api_client();
 	long long id = create(c, "MEX", 2026);
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/answers", id);
@@ -229,7 +240,7 @@ static void test_answers_roundtrip(void **state)
 
 static void test_answers_invalid_store_nothing(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = api_client();
 	long long id = create(c, "PER", 2026);
 	char path[96], get[96];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/answers", id);
@@ -299,7 +310,7 @@ static void test_answers_invalid_store_nothing(void **state)
 
 static void test_body_too_large(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = api_client();
 	long long id = create(c, "CHL", 2026);
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/answers", id);

@@ -16,7 +16,19 @@ static struct testsrv srv;
 
 static int setup(void **state)
 {
-	return testsrv_start(&srv, NULL);
+	if (testsrv_start(&srv, NULL) != 0)
+		return -1;
+	testsrv_add_user(&srv, "page-admin", "admin", NULL, false);
+	return 0;
+}
+
+/* A browser signed in as an administrator (who may start and answer any
+ * country's assessment). */
+static struct client *signed_in_client(void)
+{
+	struct client *c = client_new(&srv);
+	assert_int_equal(client_login(c, "page-admin", TESTSRV_PASSWORD), 303);
+	return c;
 }
 
 static int teardown(void **state)
@@ -100,7 +112,7 @@ static long long create_via_form(struct client *c, const char *country, const ch
 
 static void test_form_saved_and_read_back(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = signed_in_client();
 	long long id = create_via_form(c, "KEN", "2026");
 	char path[128];
 	snprintf(path, sizeof(path), "/assessments/%lld/areas/prevention", id);
@@ -157,7 +169,7 @@ static void test_form_saved_and_read_back(void **state)
 
 static void test_invalid_form_keeps_values(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = signed_in_client();
 	long long id = create_via_form(c, "GHA", "2026");
 	char path[128];
 	snprintf(path, sizeof(path), "/assessments/%lld/areas/prevention", id);
@@ -205,7 +217,7 @@ static void test_invalid_form_keeps_values(void **state)
 
 static void test_csrf_refused(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = signed_in_client();
 	long long id = create_via_form(c, "PER", "2026");
 	char path[128];
 	snprintf(path, sizeof(path), "/assessments/%lld/areas/prevention", id);
@@ -217,7 +229,7 @@ static void test_csrf_refused(void **state)
 	assert_int_equal(client_post_form(c, path, "csrf_token=0000000000000000000000000000000000000000000000000000000000000000&q.prev.campaigns=none", &r), 0);
 	assert_int_equal(r.status, 403);
 	resp_free(&r);
-	struct client *other = client_new(&srv);
+	struct client *other = signed_in_client();
 	assert_int_equal(client_get(other, "/assessments", &r), 0);
 	char form[256];
 	snprintf(form, sizeof(form), "csrf_token=%s&q.prev.campaigns=none", find_csrf(r.body));
@@ -235,7 +247,7 @@ static void test_csrf_refused(void **state)
 
 static void test_html_escaping_of_user_input(void **state)
 {
-	struct client *c = client_new(&srv);
+	struct client *c = signed_in_client();
 	long long id = create_via_form(c, "BRA", "2026");
 	char path[128];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/answers", id);

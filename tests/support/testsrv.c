@@ -9,6 +9,9 @@
 
 #include <curl/curl.h>
 
+#include "auth.h"
+#include "db.h"
+#include "db_users.h"
 #include "log.h"
 
 int testsrv_start(struct testsrv *s, const char *guide_path)
@@ -27,6 +30,7 @@ int testsrv_start(struct testsrv *s, const char *guide_path)
 		.threads = 2,
 		.max_body = 256 * 1024,
 		.max_upload = 2 * 1024 * 1024,
+		.fast_pwhash = true,
 	};
 	log_set_level(getenv("TEST_VERBOSE") ? LOG_DEBUG : LOG_QUIET);
 	if (app_start(&s->app, &cfg) != 0)
@@ -77,6 +81,7 @@ struct client {
 	CURL *h;
 	char base[64];
 	struct curl_slist *headers;
+	char csrf[80];       /* the session's CSRF token, after client_login */
 };
 
 struct client *client_new(const struct testsrv *s)
@@ -227,4 +232,144 @@ const char *somguide_bin(void)
 {
 	const char *b = getenv("SOMGUIDE_BIN");
 	return b && *b ? b : "./build/somguide";
+}
+
+/* ---- accounts ----------------------------------------------------------- */
+
+long long testsrv_add_user(struct testsrv *s, const char *name, const char *role, const char *country, bool focal)
+{
+	char hash[AUTH_HASH_MAX];
+	if (auth_password_hash(TESTSRV_PASSWORD, true, hash) != 0)
+		abort();
+	struct db *db = db_open(s->db_path);
+	if (!db)
+		abort();
+	long long id = db_user_create(db, name, hash, role, country, focal, false);
+	db_close(db);
+	if (id <= 0) {
+		fprintf(stderr, "testsrv_add_user %s: cannot create the account\n", name);
+		abort();
+	}
+	return id;
+}
+
+int testsrv_exec(struct testsrv *s, const char *sql)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open(s->db_path, &h);
+	char *err = NULL;
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(h, 5000);
+		rc = sqlite3_exec(h, sql, NULL, NULL, &err);
+	}
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "testsrv_exec: %s: %s\n", sql, err ? err : sqlite3_errmsg(h));
+	sqlite3_free(err);
+	sqlite3_close(h);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Runs a query and hands its first value to the caller as text (NULL: no row). */
+static char *query_first(struct testsrv *s, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	char *out = NULL;
+	if (sqlite3_open(s->db_path, &h) == SQLITE_OK && sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(h, 5000);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			out = strdup((const char *)sqlite3_column_text(st, 0));
+	} else {
+		fprintf(stderr, "testsrv query: %s: %s\n", sql, sqlite3_errmsg(h));
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return out;
+}
+
+long long testsrv_query_int(struct testsrv *s, const char *sql)
+{
+	char *v = query_first(s, sql);
+	long long n = v ? strtoll(v, NULL, 10) : -1;
+	free(v);
+	return n;
+}
+
+char *testsrv_query_text(struct testsrv *s, const char *sql)
+{
+	return query_first(s, sql);
+}
+
+long client_login(struct client *c, const char *name, const char *password)
+{
+	struct resp r;
+	c->csrf[0] = '\0';
+	if (client_get(c, "/login", &r) != 0)
+		return -1;
+	char form[1024];
+	snprintf(form, sizeof(form), "csrf_token=%s&username=%s&password=%s", find_csrf(r.body), urlenc(name),
+		 urlenc(password));
+	resp_free(&r);
+	if (client_post_form(c, "/login", form, &r) != 0)
+		return -1;
+	long status = r.status;
+	resp_free(&r);
+	if (status != 303)
+		return status;
+	/* the session's token, from a page every signed-in account may open */
+	if (client_get(c, "/account/password", &r) != 0)
+		return -1;
+	snprintf(c->csrf, sizeof(c->csrf), "%s", find_csrf(r.body));
+	resp_free(&r);
+	return status;
+}
+
+const char *client_csrf(const struct client *c)
+{
+	return c->csrf;
+}
+
+long client_token(struct client *c, const char *name, const char *password, char *token, size_t n)
+{
+	json_t *body = json_pack("{s:s, s:s}", "username", name, "password", password);
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	struct resp r;
+	int rc = client_json(c, "POST", "/api/v1/tokens", s, &r);
+	free(s);
+	if (rc != 0)
+		return -1;
+	long status = r.status;
+	const char *t = json_string_value(json_object_get(r.json, "token"));
+	if (status == 201 && t) {
+		char line[160];
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", t);
+		client_header(c, line);
+		if (token)
+			snprintf(token, n, "%s", t);
+	}
+	resp_free(&r);
+	return status;
+}
+
+bool resp_set_cookie(const struct resp *r, const char *name, char *buf, size_t n)
+{
+	size_t nl = strlen(name);
+	const char *p = r->headers;
+	while (p && *p) {
+		const char *eol = strstr(p, "\r\n");
+		if (!eol)
+			eol = p + strlen(p);
+		if (strncasecmp(p, "Set-Cookie:", 11) == 0) {
+			const char *v = p + 11;
+			while (*v == ' ')
+				v++;
+			if (strncmp(v, name, nl) == 0 && v[nl] == '=') {
+				snprintf(buf, n, "%.*s", (int)(eol - v), v);
+				return true;
+			}
+		}
+		p = *eol ? eol + 2 : eol;
+	}
+	return false;
 }

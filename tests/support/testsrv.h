@@ -51,6 +51,39 @@ int client_json(struct client *c, const char *method, const char *path, const ch
  * ./build/somguide. */
 const char *somguide_bin(void);
 
+/* ---- accounts ----
+ * Every account made by testsrv_add_user has the password TESTSRV_PASSWORD; the
+ * test server hashes passwords with libsodium's minimum limits, so signing in is
+ * fast. testsrv_start also leaves the bootstrap administrator "admin" (with a
+ * one-time password in s->app.bootstrap_password), as a first start does. */
+#define TESTSRV_PASSWORD "correct horse battery staple"
+
+/* Creates an account directly in the test database (country NULL for admins and
+ * reviewers). Returns its id; fails the process on error. */
+long long testsrv_add_user(struct testsrv *s, const char *name, const char *role, const char *country, bool focal);
+/* Runs SQL on the test database through a connection of its own, e.g. to age a
+ * session ("UPDATE sessions SET last_seen = last_seen - 9000"). 0 or -1. */
+int testsrv_exec(struct testsrv *s, const char *sql);
+/* The first column of the first row of a query as an integer (-1 when there is no
+ * row) or as a new string (NULL when none; the caller frees). */
+long long testsrv_query_int(struct testsrv *s, const char *sql);
+char *testsrv_query_text(struct testsrv *s, const char *sql);
+
+/* Signs c in through the login form (GET /login, then POST /login with the form's
+ * csrf_token) and remembers the session's CSRF token. Returns the status of the
+ * POST: 303 on success. */
+long client_login(struct client *c, const char *name, const char *password);
+/* The CSRF token of c's session after client_login ("" before), for forms
+ * (csrf_token=...) and API writes (X-CSRF-Token: ...). */
+const char *client_csrf(const struct client *c);
+/* Asks for an API token (POST /api/v1/tokens) and, on success, sends it as
+ * "Authorization: Bearer TOKEN" on every later request of c. Returns the status
+ * (201 on success); the token is copied to token[n] when token is not NULL. */
+long client_token(struct client *c, const char *name, const char *password, char *token, size_t n);
+/* The Set-Cookie header that sets cookie name (the whole line after "Set-Cookie: ")
+ * into buf; false when the response sets no such cookie. */
+bool resp_set_cookie(const struct resp *r, const char *name, char *buf, size_t n);
+
 /* The csrf_token value found in an HTML page (static buffer), or "" when none. */
 const char *find_csrf(const char *html);
 
