@@ -151,6 +151,10 @@ int h_assessment_overview(struct req *r)
 		snprintf(key, sizeof(key), "status.%s", a.status);
 		json_object_set_new(view, "moved", json_string(app_msg(r->app, key)));
 	}
+	if (h_review_overview_view(r, &a, view) != 0) {
+		json_decref(view);
+		return req_error(r, 503, "database_error", "the review comments cannot be read");
+	}
 	return req_render(r, 200, "overview", view);
 }
 
@@ -330,6 +334,10 @@ static int render_area(struct req *r, int status, const struct assessment *a, in
 	snprintf(title, sizeof(title), "%s – %s %d", guide_text(json_object_get(area->json, "title"), "en"),
 		 h_country_name(r, a->country), a->round);
 	json_object_set_new(view, "title", json_string(title));
+	if (h_review_area_view(r, a, view) != 0) {
+		json_decref(view);
+		return req_error(r, 503, "database_error", "the review comments cannot be read");
+	}
 	return req_render(r, status, "area", view);
 }
 
@@ -342,10 +350,17 @@ int h_area_form(struct req *r)
 	int ai = area_index(r);
 	if (ai < 0)
 		return req_error(r, 404, "not_found", "There is no area \"%s\".", req_param(r, 1));
+	return h_area_page(r, 200, &a, ai, NULL);
+}
+
+int h_area_page(struct req *r, int status, const struct assessment *a, int ai, json_t *errors)
+{
 	const struct guide *g = r->app->guide;
-	json_t *stored = db_answers_get(r->db, a.id);
-	if (!stored)
+	json_t *stored = db_answers_get(r->db, a->id);
+	if (!stored) {
+		json_decref(errors);
 		return req_error(r, 503, "database_error", "the answers cannot be read");
+	}
 	struct answer *ans = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*ans));
 	h_answers_parse(g, stored, ans);
 	const struct guide_area *area = &g->areas[ai];
@@ -355,7 +370,7 @@ int h_area_form(struct req *r)
 		states[k].value = json_object_get(e, "value");
 		states[k].comment = json_string_value(json_object_get(e, "comment"));
 	}
-	st = render_area(r, 200, &a, ai, states, ans, NULL);
+	int st = render_area(r, status, a, ai, states, ans, errors);
 	free(states);
 	free(ans);
 	json_decref(stored);

@@ -21,6 +21,10 @@ int h_assessment_create(struct req *r);
 int h_assessment_overview(struct req *r);
 int h_area_form(struct req *r);
 int h_area_save(struct req *r);
+/* The area page ai of a with the stored answers, answered with status and the
+ * page-level errors (stolen; may be NULL). For handlers that refuse a form
+ * posted from that page (comments, evidence). */
+int h_area_page(struct req *r, int status, const struct assessment *a, int ai, json_t *errors);
 
 /* h_api.c */
 int h_api_guide(struct req *r);
@@ -61,6 +65,50 @@ int h_transition(struct req *r);
 /* The moves the caller may make on a now, for buttons: a new array of
  * {to, label, hint, secondary}. */
 json_t *h_transitions_view(struct req *r, const struct assessment *a);
+
+/* h_review.c: review comments (pages and API) and the review on the area and
+ * overview pages */
+int h_comment_create(struct req *r);
+int h_comment_resolve(struct req *r);
+int h_api_comments_list(struct req *r);
+int h_api_comment_create(struct req *r);
+int h_api_comment_resolve(struct req *r);
+/* Adds to an area page's view, under each question, its comment thread and its
+ * evidence with what the caller may do with them. 0 or -1 (database error). */
+int h_review_area_view(struct req *r, const struct assessment *a, json_t *view);
+/* Adds to an overview page's view the questions with open review comments
+ * (needs_work). 0 or -1. */
+int h_review_overview_view(struct req *r, const struct assessment *a, json_t *view);
+/* Answers a refused comment or upload (status and message already set on r) with
+ * the area page of question q: the message in the error summary and under the
+ * question (view key `key`), the text the user wrote (draft) kept. 401, 403, 5xx
+ * and API requests keep their plain error. Returns the status. */
+int h_area_error(struct req *r, const struct assessment *a, const struct guide_question *q, const char *key,
+		 const char *draft);
+/* The caller's role, for the checks the route table cannot express. */
+bool h_is_reviewer(const struct req *r); /* reviewer or admin */
+bool h_is_admin(const struct req *r);
+bool h_is_official(const struct req *r);
+/* "2.3": the number of question q as the pages show it. */
+void h_question_num(const struct guide *g, const struct guide_question *q, char buf[static 16]);
+/* "2026-11-28 16:40 UTC" from an ISO 8601 time. */
+void h_when_text(const char *iso, char buf[static 32]);
+/* The username of a {id, username} user object; a dash for null. */
+const char *h_user_name(const json_t *user);
+/* The question view with that qid in a page view's "questions"; NULL. Borrowed. */
+json_t *h_question_of(json_t *view, const char *qid);
+
+/* h_evidence.c: files attached to questions */
+int h_evidence_upload(struct req *r);
+int h_evidence_download(struct req *r);
+int h_evidence_delete(struct req *r);
+int h_api_evidence_list(struct req *r);
+int h_api_evidence_delete(struct req *r);
+
+/* h_history.c: the audit trail */
+int h_history(struct req *r);
+int h_history_question(struct req *r);
+int h_api_audit(struct req *r);
 
 /* h_common.c: shared by the handlers */
 

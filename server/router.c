@@ -26,6 +26,13 @@ const struct route router_routes[] = {
 	{"POST",   "/assessments/:id/areas/:area",                h_area_save,            R_WRITE,                        ROLE_ANSWERERS},
 	{"POST",   "/assessments/:id/transitions",                h_transition,           R_WRITE,                        ROLE_WRITERS},
 	{"GET",    "/assessments/:id/results",                    h_results,              0,                              ROLE_ANY},
+	{"POST",   "/assessments/:id/comments",                   h_comment_create,       R_WRITE,                        ROLE_WRITERS},
+	{"POST",   "/assessments/:id/comments/:cid/resolve",      h_comment_resolve,      R_WRITE,                        ROLE_ADMIN | ROLE_REVIEWER},
+	{"POST",   "/assessments/:id/evidence",                   h_evidence_upload,      R_WRITE,                        ROLE_ANSWERERS},
+	{"GET",    "/assessments/:id/evidence/:eid",              h_evidence_download,    0,                              ROLE_ANY},
+	{"POST",   "/assessments/:id/evidence/:eid/delete",       h_evidence_delete,      R_WRITE,                        ROLE_ANSWERERS},
+	{"GET",    "/assessments/:id/history",                    h_history,              0,                              ROLE_ANY},
+	{"GET",    "/assessments/:id/history/:qid",               h_history_question,     0,                              ROLE_ANY},
 	{"GET",    "/dashboard",                                  h_dashboard,            0,                              ROLE_ADMIN | ROLE_REVIEWER},
 	{"GET",    "/admin/users",                                h_admin_users,          0,                              ROLE_ADMIN},
 	{"POST",   "/admin/users",                                h_admin_user_create,    R_WRITE,                        ROLE_ADMIN},
@@ -45,6 +52,12 @@ const struct route router_routes[] = {
 	{"POST",   "/api/v1/assessments/:id/transitions",         h_api_transition,       R_API | R_WRITE,                ROLE_WRITERS},
 	{"GET",    "/api/v1/assessments/:id/scores",              h_api_scores,           R_API,                          ROLE_ANY},
 	{"GET",    "/api/v1/assessments/:id/plan",                h_api_plan,             R_API,                          ROLE_ANY},
+	{"GET",    "/api/v1/assessments/:id/comments",            h_api_comments_list,    R_API,                          ROLE_ANY},
+	{"POST",   "/api/v1/assessments/:id/comments",            h_api_comment_create,   R_API | R_WRITE,                ROLE_WRITERS},
+	{"POST",   "/api/v1/assessments/:id/comments/:cid/resolve", h_api_comment_resolve, R_API | R_WRITE,              ROLE_ADMIN | ROLE_REVIEWER},
+	{"GET",    "/api/v1/assessments/:id/evidence",            h_api_evidence_list,    R_API,                          ROLE_ANY},
+	{"DELETE", "/api/v1/assessments/:id/evidence/:eid",       h_api_evidence_delete,  R_API | R_WRITE,                ROLE_ANSWERERS},
+	{"GET",    "/api/v1/assessments/:id/audit",               h_api_audit,            R_API,                          ROLE_ANY},
 };
 const size_t router_n_routes = ARRAY_SIZE(router_routes);
 
