@@ -266,6 +266,8 @@ void evidence_size_text(long long bytes, char *buf, size_t n)
 		snprintf(buf, n, "%lld bytes", bytes);
 	else if (bytes < 1024 * 1024)
 		snprintf(buf, n, "%lld KB", (bytes + 1023) / 1024);
+	else if (bytes % (1024 * 1024) == 0)
+		snprintf(buf, n, "%lld MB", bytes / (1024 * 1024));
 	else
 		snprintf(buf, n, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
 }

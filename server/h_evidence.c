@@ -53,8 +53,8 @@ static long long evidence_add(struct req *r, const struct assessment *a, const s
 	const struct evidence_type *t = evidence_sniff(name, f->value, f->len);
 	if (!t) {
 		req_error(r, 415, "unsupported_file_type",
-			  "The file \u201c%.80s\u201d cannot be attached: only %s files are accepted, with their usual "
-			  "extension, and the content must match it.",
+			  "The file \u201c%.80s\u201d cannot be attached: it is not one of the accepted types (%s), or "
+			  "its content does not match its extension.",
 			  name, evidence_types_text());
 		return 0;
 	}

@@ -277,6 +277,19 @@ static bool has_prefix_ci(const char *s, const char *prefix)
 	return s && strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* Answers 413, naming the limit of file uploads when the body is a multipart form. */
+static int too_large(struct req *r)
+{
+	if (!has_prefix_ci(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), "multipart/form-data"))
+		return req_error(r, 413, "body_too_large", "the request body is larger than allowed");
+	size_t kb = (r->app->cfg.max_upload + 1023) / 1024;
+	if (kb >= 1024 && kb % 1024 == 0)
+		return req_error(r, 413, "body_too_large", "The upload is larger than the limit of %zu MB. Attach a smaller file.",
+				 kb / 1024);
+	return req_error(r, 413, "body_too_large", "The upload is larger than the limit of %zu KB. Attach a smaller file.",
+			 kb);
+}
+
 /* First call for a request: sets up body collection. Returns 0, or an HTTP status
  * to answer at once. */
 static int req_begin(struct req *r)
@@ -358,7 +371,7 @@ static int dispatch(struct req *r)
 	}
 	const struct route *rt = r->route;
 	if (r->too_large)
-		return req_error(r, 413, "body_too_large", "the request body is larger than allowed");
+		return too_large(r);
 	if (r->bad_body)
 		return req_error(r, 400, "bad_form", "%s", r->bad_body_msg);
 	bool write = (rt->flags & R_WRITE) != 0;
@@ -537,7 +550,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (st == 0)
 			return MHD_YES;
 		/* refuse at once, before reading the body */
-		req_error(r, st, "body_too_large", "the request body is larger than allowed");
+		too_large(r);
 	} else if (*upload_data_size) {
 		req_feed(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;

@@ -474,6 +474,7 @@ static void test_evidence(void **state)
 	memcpy(big, pdf, pdf_len);
 	memset(big + pdf_len, 'x', big_n - pdf_len);
 	assert_int_equal(upload(&fp, id, "leg.criminalized", "big.pdf", big, big_n, &r), 413);
+	assert_non_null(strstr(r.body, "The upload is larger than the limit of 2 MB."));
 	resp_free(&r);
 	free(big);
 

@@ -164,7 +164,9 @@ static void test_size_text(void **state)
 	evidence_size_text(1500, b, sizeof(b));
 	assert_string_equal(b, "2 KB");
 	evidence_size_text(10 * 1024 * 1024, b, sizeof(b));
-	assert_string_equal(b, "10.0 MB");
+	assert_string_equal(b, "10 MB");
+	evidence_size_text(3 * 1024 * 1024 + 400 * 1024, b, sizeof(b));
+	assert_string_equal(b, "3.4 MB");
 }
 
 int main(void)
