@@ -189,6 +189,8 @@ static int comment_resolve(struct req *r, const struct assessment *a)
 	long long cid = req_param_id(r, 1);
 	if (!h_is_reviewer(r))
 		return req_error(r, 403, "forbidden", "Only reviewers resolve review comments.");
+	if (strcmp(a->status, "validated") == 0)
+		return req_error(r, 409, "review_closed", "This assessment has been validated; its review is closed.");
 	int rc = cid > 0 ? db_comment_resolve(r->db, a->id, cid, r->user->id) : 0;
 	if (rc < 0)
 		return req_error(r, 503, "database_error", "the comment could not be resolved");

@@ -363,10 +363,17 @@ static void test_comments(void **state)
 
 	/* and the review closes with validation */
 	(void)review_id;
+	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/comments", id);
+	assert_int_equal(api(&rev, "POST", path, "{\"question\":\"cj.unit\",\"body\":\"For the next round.\"}", &r),
+			 201);
+	json_int_t left_open = json_integer_value(json_object_get(r.json, "id"));
+	resp_free(&r);
 	move(&fp, id, "submitted");
 	move(&rev, id, "validated");
-	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/comments", id);
 	assert_int_equal(api(&rev, "POST", path, "{\"question\":\"data.system\",\"body\":\"late\"}", &r), 409);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/comments/%" JSON_INTEGER_FORMAT "/resolve", id, left_open);
+	assert_int_equal(api(&rev, "POST", path, NULL, &r), 409);
 	resp_free(&r);
 
 	logout(&fp);
