@@ -8,6 +8,7 @@
 #include "db.h"
 #include "log.h"
 #include "plan.h"
+#include "strbuf.h"
 #include "util.h"
 
 const char *const db_statuses[4] = {"draft", "submitted", "returned", "validated"};
@@ -73,14 +74,26 @@ static char *qid_list(const struct guide *g, const size_t *idx, size_t n)
 	return s;
 }
 
-static int store_scores(struct db *db, const struct guide *g, long long id, const struct score *sc)
+/* "rec_id:n_triggers ..." in plan order (assessment_overall.plan_recs), a new string. */
+static char *plan_summary(const struct plan *p)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, p->n * 24 + 1);
+	for (size_t i = 0; i < p->n; i++)
+		strbuf_addf(&sb, "%s%s:%zu", i ? " " : "", p->items[i].rec->id, p->items[i].n_triggered_by);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int store_scores(struct db *db, const struct guide *g, long long id, const struct score *sc,
+			const struct plan *p)
 {
 	static const char del[] = "DELETE FROM assessment_scores WHERE assessment_id = ?";
 	static const char ins[] = "INSERT INTO assessment_scores(assessment_id, area, position, need, capacity, level,"
 				  " coverage, answered, applicable, data_gaps, n_critical_gaps, critical_gaps)"
 				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char overall[] = "INSERT OR REPLACE INTO assessment_overall(assessment_id, need, coverage,"
-				      " answered, applicable, priorities, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+				      " answered, applicable, priorities, computed_at, plan_recs)"
+				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = db_stmt(db, del);
 	if (!st)
 		return -1;
@@ -116,8 +129,10 @@ static int store_scores(struct db *db, const struct guide *g, long long id, cons
 		json_array_append_new(prio, json_string(g->areas[sc->priorities[i]].id));
 	char *prio_s = json_dumps(prio, JSON_COMPACT);
 	json_decref(prio);
+	char *recs = plan_summary(p);
 	if (!(st = db_stmt(db, overall))) {
 		free(prio_s);
+		free(recs);
 		return -1;
 	}
 	sqlite3_bind_int64(st, 1, id);
@@ -128,8 +143,10 @@ static int store_scores(struct db *db, const struct guide *g, long long id, cons
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)sc->applicable);
 	sqlite3_bind_text(st, 6, prio_s, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, util_now());
+	sqlite3_bind_text(st, 8, recs, -1, SQLITE_STATIC);
 	int rc = step_done(db, st, "storing overall scores");
 	free(prio_s);
+	free(recs);
 	return rc;
 }
 
@@ -174,7 +191,7 @@ int db_scores_refresh(struct db *db, const struct guide *g, long long assessment
 	struct plan p;
 	score_compute(g, answers, &sc);
 	plan_compute(g, answers, &sc, &p);
-	ret = store_scores(db, g, assessment_id, &sc);
+	ret = store_scores(db, g, assessment_id, &sc, &p);
 	if (ret == 0)
 		ret = store_plan(db, g, assessment_id, &p);
 	plan_release(&p);
@@ -185,8 +202,13 @@ out:
 	return ret;
 }
 
+/* The layout of the stored figures; a new one makes the server recompute them all. */
+#define SCORES_FORMAT 2
+
 int db_scores_reconcile(struct db *db, const struct guide *g, const char *guide_hash)
 {
+	char key[128];
+	snprintf(key, sizeof(key), "%s/%d", guide_hash, SCORES_FORMAT);
 	static const char get_hash[] = "SELECT value FROM settings WHERE key = 'scores_guide_hash'";
 	static const char set_hash[] = "INSERT OR REPLACE INTO settings(key, value) VALUES ('scores_guide_hash', ?)";
 	static const char all[] = "SELECT id FROM assessments ORDER BY id";
@@ -195,7 +217,7 @@ int db_scores_reconcile(struct db *db, const struct guide *g, const char *guide_
 	sqlite3_stmt *st = db_stmt(db, get_hash);
 	if (!st)
 		return -1;
-	bool same = sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), guide_hash) == 0;
+	bool same = sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), key) == 0;
 	sqlite3_reset(st);
 	if (!(st = db_stmt(db, same ? missing : all)))
 		return -1;
@@ -225,7 +247,7 @@ int db_scores_reconcile(struct db *db, const struct guide *g, const char *guide_
 			goto fail;
 	if (!(st = db_stmt(db, set_hash)))
 		goto fail;
-	sqlite3_bind_text(st, 1, guide_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (step_done(db, st, "recording the guide of the scores") != 0 || db_commit(db) != 0)
 		goto fail;
 	free(ids);
@@ -326,9 +348,61 @@ static void bind_filter(sqlite3_stmt *st, const struct dash_filter *f, bool with
 	sqlite3_bind_int(st, 3, f->round);
 }
 
-static int dash_rows(struct db *db, const struct guide *g, const struct dash_filter *f, struct dash *d)
+static int by_frequency(const void *pa, const void *pb)
 {
-	static const char sql[] = "SELECT " HEAD_COLS ", " AREA_COLS FROM_SCORES DASH_WHERE " ORDER BY a.id";
+	const struct dash_rec *a = pa, *b = pb;
+	if (a->n_assessments != b->n_assessments)
+		return b->n_assessments - a->n_assessments;
+	if (a->n_triggers != b->n_triggers)
+		return b->n_triggers - a->n_triggers;
+	return strcmp(a->rec_id, b->rec_id);
+}
+
+/* Counts the recommendations of one plan summary ("rec_id:n ...") into all[],
+ * indexed like g->recs. Ids the guide does not know are skipped (figures made
+ * with another guide are recomputed at the next start). */
+static void count_recs(const struct guide *g, const char *s, struct dash_rec *all)
+{
+	while (*s) {
+		const char *end = strchr(s, ' ');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		const char *colon = memchr(s, ':', len);
+		char id[72];
+		if (colon && (size_t)(colon - s) < sizeof(id)) {
+			memcpy(id, s, (size_t)(colon - s));
+			id[colon - s] = '\0';
+			const struct guide_rec *rec = guide_rec(g, id);
+			if (rec) {
+				all[rec - g->recs].n_assessments++;
+				all[rec - g->recs].n_triggers += atoi(colon + 1);
+			}
+		}
+		s += len + (end ? 1 : 0);
+	}
+}
+
+/* Keeps the max_recs most frequent of all[] (g->n_recs counters) in d->recs. */
+static void dash_recs(const struct guide *g, struct dash_rec *all, size_t max_recs, struct dash *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < g->n_recs; i++)
+		if (all[i].n_assessments) {
+			all[n] = all[i];
+			snprintf(all[n].rec_id, sizeof(all[n].rec_id), "%s", g->recs[i].id);
+			n++;
+		}
+	qsort(all, n, sizeof(*all), by_frequency);
+	d->n_recs = n < max_recs ? n : max_recs;
+	d->recs = all;
+}
+
+/* Reads the rows of the filter and counts the recommendations of their plans into
+ * recs[] (g->n_recs counters). */
+static int dash_rows(struct db *db, const struct guide *g, const struct dash_filter *f, struct dash *d,
+		     struct dash_rec *recs)
+{
+	static const char sql[] = "SELECT " HEAD_COLS ", " AREA_COLS ", o.plan_recs" FROM_SCORES DASH_WHERE
+				  " ORDER BY a.id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
@@ -343,33 +417,12 @@ static int dash_rows(struct db *db, const struct guide *g, const struct dash_fil
 				d->rows = xreallocarray(d->rows, alloc, sizeof(*d->rows));
 			}
 			read_head(st, &d->rows[d->n_rows++]);
+			count_recs(g, db_col_text(st, 10), recs);
 		}
 		read_area(g, st, 6, &d->rows[d->n_rows - 1]);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the dashboard");
-}
-
-static int dash_recs(struct db *db, const struct dash_filter *f, size_t max_recs, struct dash *d)
-{
-	static const char sql[] = "SELECT p.rec_id, count(*), sum(p.n_triggers)"
-				  " FROM assessment_plan_items p JOIN assessments a ON a.id = p.assessment_id" DASH_WHERE
-				  " GROUP BY p.rec_id ORDER BY 2 DESC, 3 DESC, p.rec_id LIMIT ?4";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	if (!st)
-		return -1;
-	bind_filter(st, f, true);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)max_recs);
-	d->recs = xcalloc(max_recs ? max_recs : 1, sizeof(*d->recs));
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && d->n_recs < max_recs) {
-		struct dash_rec *r = &d->recs[d->n_recs++];
-		snprintf(r->rec_id, sizeof(r->rec_id), "%s", db_col_text(st, 0));
-		r->n_assessments = sqlite3_column_int(st, 1);
-		r->n_triggers = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_fail(db, "reading the most frequent recommendations");
 }
 
 static int dash_counts(struct db *db, const struct dash_filter *f, struct dash *d)
@@ -412,11 +465,13 @@ int db_dash_read(struct db *db, const struct guide *g, const struct dash_filter 
 		 struct dash *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (dash_rows(db, g, f, out) != 0 || dash_recs(db, f, max_recs, out) != 0 || dash_counts(db, f, out) != 0 ||
-	    dash_rounds(db, out) != 0) {
+	struct dash_rec *recs = xcalloc(g->n_recs ? g->n_recs : 1, sizeof(*recs));
+	if (dash_rows(db, g, f, out, recs) != 0 || dash_counts(db, f, out) != 0 || dash_rounds(db, out) != 0) {
+		free(recs);
 		db_dash_release(out);
 		return -1;
 	}
+	dash_recs(g, recs, max_recs, out);
 	return 0;
 }
 

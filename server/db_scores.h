@@ -22,7 +22,8 @@ int db_scores_refresh(struct db *db, const struct guide *g, long long assessment
 
 /* At start: refreshes every assessment that has no stored figures, and every one
  * when guide_hash differs from the hash recorded with the stored figures (the guide
- * changed). One transaction. Returns how many were refreshed, or -1 (logged). */
+ * changed) or the stored figures have an older layout. One transaction. Returns
+ * how many were refreshed, or -1 (logged). */
 int db_scores_reconcile(struct db *db, const struct guide *g, const char *guide_hash);
 
 /* The stored figures of one assessment, as the dashboard and the round-to-round

@@ -12,6 +12,8 @@
 #include "handlers.h"
 #include "http.h"
 #include "score.h"
+#include "strbuf.h"
+#include "svg.h"
 #include "util.h"
 
 #define DASH_MAX_RECS 10
@@ -105,11 +107,24 @@ static char *countries_in(struct req *r, const char *region, const char *subregi
 	return s;
 }
 
-static json_t *level_json(struct req *r, bool defined, enum level l)
+/* The levels as the page shows them, indexed by enum level. */
+struct level_texts {
+	const char *text[LEVEL_CRITICAL + 1];
+};
+
+static void level_texts_init(struct req *r, struct level_texts *lt)
 {
-	char key[32];
-	snprintf(key, sizeof(key), "level.%s", level_name(defined ? l : LEVEL_UNKNOWN));
-	return json_pack("{s:s, s:s}", "id", level_name(defined ? l : LEVEL_UNKNOWN), "text", app_msg(r->app, key));
+	for (enum level l = LEVEL_UNKNOWN; l <= LEVEL_CRITICAL; l++) {
+		char key[32];
+		snprintf(key, sizeof(key), "level.%s", level_name(l));
+		lt->text[l] = app_msg(r->app, key);
+	}
+}
+
+static void heat_cell(struct strbuf *sb, const struct level_texts *lt, bool defined, enum level l, int need)
+{
+	enum level k = defined ? l : LEVEL_UNKNOWN;
+	svg_heat_cell(sb, level_name(k), lt->text[k], defined, need);
 }
 
 /* Means per area over a group of rows. */
@@ -145,22 +160,23 @@ static int mean(long long sum, int n)
 	return (int)((2 * sum + n) / (2 * (long long)n));
 }
 
-static json_t *mean_cell(struct req *r, long long sum, int n)
+static void mean_cell(struct strbuf *sb, const struct level_texts *lt, long long sum, int n)
 {
-	json_t *c = json_pack("{s:b, s:i, s:o}", "defined", n > 0, "countries", n, "level",
-			      level_json(r, n > 0, n > 0 ? level_of_need(mean(sum, n)) : LEVEL_UNKNOWN));
-	if (n > 0)
-		json_object_set_new(c, "need", json_integer(mean(sum, n)));
-	return c;
+	int m = n > 0 ? mean(sum, n) : 0;
+	heat_cell(sb, lt, n > 0, level_of_need(m), m);
 }
 
-static json_t *group_json(struct req *r, const struct group *gr)
+/* A row of the means: {name, assessments, cells_html (overall, then the areas)}. */
+static json_t *group_json(const struct level_texts *lt, const struct group *gr)
 {
-	json_t *cells = json_array();
+	struct strbuf sb;
+	strbuf_init(&sb, 512);
+	mean_cell(&sb, lt, gr->sum_all, gr->cnt_all);
 	for (int ai = 0; ai < GUIDE_N_AREAS; ai++)
-		json_array_append_new(cells, mean_cell(r, gr->sum[ai], gr->cnt[ai]));
-	return json_pack("{s:s, s:i, s:o, s:o}", "name", gr->name, "assessments", gr->n, "cells", cells, "overall",
-			 mean_cell(r, gr->sum_all, gr->cnt_all));
+		mean_cell(&sb, lt, gr->sum[ai], gr->cnt[ai]);
+	json_t *j = json_pack("{s:s, s:i, s:s%}", "name", gr->name, "assessments", gr->n, "cells_html", sb.buf, sb.len);
+	strbuf_release(&sb);
+	return j;
 }
 
 static const char *nonempty(const char *s)
@@ -220,32 +236,25 @@ int h_dashboard(struct req *r)
 
 	/* the heatmap, and the groups of the regional means: regions, or the
 	 * sub-regions of the region chosen */
+	struct level_texts lt;
+	level_texts_init(r, &lt);
+	struct strbuf sb;
+	strbuf_init(&sb, 1024);
 	json_t *jrows = json_array();
 	struct group *groups = xcalloc(d.n_rows + 1, sizeof(*groups));
 	size_t n_groups = 0;
 	struct group all = {.name = app_msg(r->app, "dashboard.all_filtered")};
 	for (size_t i = 0; i < d.n_rows; i++) {
 		const struct stored_scores *s = rows[i].s;
-		json_t *cells = json_array();
-		for (int ai = 0; ai < GUIDE_N_AREAS; ai++) {
-			const struct stored_area *sa = &s->areas[ai];
-			json_t *c = json_pack("{s:b, s:o, s:s}", "defined", sa->defined, "level",
-					      level_json(r, sa->defined, sa->level), "area",
-					      guide_text(json_object_get(g->areas[ai].json, "title"), "en"));
-			if (sa->defined)
-				json_object_set_new(c, "need", json_integer(sa->need));
-			json_array_append_new(cells, c);
-		}
+		strbuf_reset(&sb);
+		heat_cell(&sb, &lt, s->need_defined, level_of_need(s->need), s->need);
+		for (int ai = 0; ai < GUIDE_N_AREAS; ai++)
+			heat_cell(&sb, &lt, s->areas[ai].defined, s->areas[ai].level, s->areas[ai].need);
 		char key[32];
 		snprintf(key, sizeof(key), "status.%s", s->status);
-		json_t *jr = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:o, s:b, s:o}", "id",
-				       (json_int_t)s->assessment_id, "country", s->country, "name", rows[i].name, "region",
-				       rows[i].region, "round", s->round, "status", s->status, "status_label",
-				       app_msg(r->app, key), "cells", cells, "defined", s->need_defined, "level",
-				       level_json(r, s->need_defined, level_of_need(s->need)));
-		if (s->need_defined)
-			json_object_set_new(jr, "need", json_integer(s->need));
-		json_array_append_new(jrows, jr);
+		json_array_append_new(jrows, json_pack("{s:I, s:s, s:i, s:s, s:s, s:s%}", "id", (json_int_t)s->assessment_id,
+						       "name", rows[i].name, "round", s->round, "status", s->status,
+						       "status_label", app_msg(r->app, key), "cells_html", sb.buf, sb.len));
 
 		const char *gname = region ? rows[i].subregion : rows[i].region;
 		size_t k = 0;
@@ -259,9 +268,10 @@ int h_dashboard(struct req *r)
 	qsort(groups, n_groups, sizeof(*groups), by_group);
 	json_t *means = json_array();
 	for (size_t k = 0; k < n_groups; k++)
-		json_array_append_new(means, group_json(r, &groups[k]));
+		json_array_append_new(means, group_json(&lt, &groups[k]));
 	if (n_groups)
-		json_array_append_new(means, group_json(r, &all));
+		json_array_append_new(means, group_json(&lt, &all));
+	strbuf_release(&sb);
 	free(groups);
 	free(rows);
 

@@ -145,3 +145,13 @@ void svg_profile_chart(struct strbuf *out, const struct svg_profile *p)
 	text(out, p->axis_label);
 	strbuf_adds(out, "</text></svg>");
 }
+
+void svg_heat_cell(struct strbuf *out, const char *level, const char *level_text, bool defined, int need)
+{
+	strbuf_addf(out, "<td class=\"lvl-%s\">", level);
+	if (defined)
+		strbuf_addf(out, "%d ", need);
+	strbuf_adds(out, "<span>");
+	text(out, level_text);
+	strbuf_adds(out, "</span></td>");
+}

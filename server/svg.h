@@ -38,4 +38,12 @@ struct svg_profile {
  * with <title> and <desc> referenced by aria-labelledby. */
 void svg_profile_chart(struct strbuf *out, const struct svg_profile *p);
 
+/* The heatmap of the dashboard is an HTML table (so that screen readers read it as
+ * data and it prints page by page); this writes one of its cells:
+ * <td class="lvl-LEVEL">NEED <span>LEVEL TEXT</span></td>, the need left out when
+ * undefined. The level is a level id ("low".."critical", "unknown"); its colour
+ * and pattern come from the stylesheet. Thousands of these make a page, so they
+ * are written here rather than through the template engine. */
+void svg_heat_cell(struct strbuf *out, const char *level, const char *level_text, bool defined, int need);
+
 #endif
