@@ -79,6 +79,13 @@ check: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
+# make bench: every country, two rounds of generated assessments, wrk against the
+# dashboard and a results page on loopback (bench/run; BENCH_SECONDS, BENCH_CONNECTIONS)
+bench:
+	@scripts/install-deps --if-missing --bench
+	@$(MAKE) --no-print-directory $(BUILD)/somguide
+	@BUILD=$(BUILD) bench/run
+
 clean:
 	rm -rf build build-asan build-fuzz
 

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "guide.h"
 #include "log.h"
+#include "seed.h"
 #include "util.h"
 
 #ifndef SOMGUIDE_VERSION
@@ -29,6 +30,7 @@ static const char usage[] =
 	"  migrate      create or upgrade the database\n"
 	"  check-guide  validate a guide file and print every problem\n"
 	"  backup       write a consistent online copy of the database\n"
+	"  seed         fill a database with generated, fictional assessments\n"
 	"  user add     create an account (the password is read from standard input)\n"
 	"\n"
 	"  somguide COMMAND --help   options of a command\n"
@@ -246,6 +248,7 @@ int main(int argc, char **argv)
 		{"migrate", cmd_migrate},
 		{"check-guide", cmd_check_guide},
 		{"backup", cmd_backup},
+		{"seed", seed_main},
 		{"user", cli_user_main},
 	};
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
