@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "htmlcheck.h"
 #include "testsrv.h"
 
 static struct testsrv srv;
@@ -104,6 +105,13 @@ static void move(struct who *w, long long id, const char *to)
 	if (api(w, "POST", path, body, &r) != 200)
 		fail_msg("transition to %s: %ld %s", to, r.status, r.body);
 	resp_free(&r);
+}
+
+static void assert_html(const struct resp *r)
+{
+	char err[256];
+	if (html_check(r->body, r->len, err, sizeof(err)) != 0)
+		fail_msg("invalid HTML: %s", err);
 }
 
 /* A multipart/form-data body with csrf_token, question and one file part. */
@@ -220,6 +228,7 @@ static void test_comments(void **state)
 	assert_non_null(strstr(r.body, "id=\"comment-form-prev.campaigns\""));
 	assert_non_null(strstr(r.body, "form=\"comment-form-prev.campaigns\""));
 	assert_null(strstr(r.body, "id=\"evidence-form-prev.campaigns\"")); /* reviewers attach nothing */
+	assert_html(&r);
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/assessments/%lld/comments", id);
 	snprintf(form, sizeof(form), "csrf_token=%s&question=prev.campaigns&body=%s", rev.csrf,
@@ -258,6 +267,7 @@ static void test_comments(void **state)
 	assert_non_null(strstr(r.body, "id=\"comment-form-prev.campaigns\""));
 	assert_null(strstr(r.body, "id=\"comment-form-prev.channels\"")); /* no thread there */
 	assert_null(strstr(r.body, "id=\"resolve-")); /* officials do not resolve */
+	assert_html(&r);
 	resp_free(&r);
 
 	/* the observer reads it but has no box, and cannot post */
@@ -283,6 +293,7 @@ static void test_comments(void **state)
 	assert_int_equal(post_form(&fp, path, form, &r), 422);
 	assert_non_null(strstr(r.body, "id=\"error-summary\""));
 	assert_non_null(strstr(r.body, "id=\"comment-error-prev.campaigns\""));
+	assert_html(&r);
 	resp_free(&r);
 	char *longform = malloc(8000);
 	int n = snprintf(longform, 8000, "csrf_token=%s&question=prev.campaigns&body=", fp.csrf);
@@ -339,6 +350,7 @@ static void test_comments(void **state)
 	assert_non_null(strstr(r.body, loc));
 	snprintf(loc, sizeof(loc), "href=\"/assessments/%lld/areas/prevention#question-prev.campaigns\"", id);
 	assert_null(strstr(r.body, loc)); /* answered */
+	assert_html(&r);
 	resp_free(&r);
 
 	/* the reviewer resolves it from the page; nothing is left open */
@@ -400,6 +412,7 @@ static void test_evidence(void **state)
 	assert_non_null(strstr(r.body, "id=\"evidence-form-leg.criminalized\""));
 	assert_non_null(strstr(r.body, "enctype=\"multipart/form-data\""));
 	assert_non_null(strstr(r.body, "type=\"file\""));
+	assert_html(&r);
 	resp_free(&r);
 
 	/* accepted; the name is made safe */
@@ -490,6 +503,7 @@ static void test_evidence(void **state)
 	assert_int_equal(upload(&fp, id, "leg.criminalized", "tool.exe", exe, sizeof(exe) - 1, &r), 415);
 	assert_non_null(strstr(r.body, "cannot be attached"));
 	assert_non_null(strstr(r.body, "id=\"evidence-error-leg.criminalized\""));
+	assert_html(&r);
 	resp_free(&r);
 	assert_int_equal(upload(&fp, id, "leg.criminalized", "report.pdf", exe, sizeof(exe) - 1, &r), 415); /* lies */
 	resp_free(&r);
@@ -658,6 +672,7 @@ static void test_audit_trail(void **state)
 	/* the history page: readable values with the guide's labels, names, newest first */
 	snprintf(path, sizeof(path), "/assessments/%lld/history", id);
 	assert_int_equal(get(&obs, path, &r), 200);
+	assert_html(&r);
 	const char *b = r.body;
 	assert_non_null(strstr(b, "<td class=\"value\">Occasional</td>"));
 	assert_non_null(strstr(b, "<td class=\"value\">Regular and evaluated</td>"));
@@ -679,6 +694,7 @@ static void test_audit_trail(void **state)
 	/* one answer's history */
 	snprintf(path, sizeof(path), "/assessments/%lld/history/prev.campaigns", id);
 	assert_int_equal(get(&fp, path, &r), 200);
+	assert_html(&r);
 	assert_non_null(strstr(r.body, "Are there public awareness campaigns"));
 	assert_non_null(strstr(r.body, "Regular and evaluated"));
 	assert_non_null(strstr(r.body, "The ministry."));
