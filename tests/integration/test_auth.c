@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "htmlcheck.h"
 #include "testsrv.h"
 
 static struct testsrv srv;
@@ -1021,6 +1022,64 @@ static void test_first_start_prints_administrator(void **state)
 	assert_null(strstr(rest, "one-time password"));
 }
 
+/* ---- the pages are well-formed ---------------------------------------- */
+
+static void check_html(const char *what, const struct resp *r)
+{
+	char err[256];
+	if (html_check(r->body, r->len, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", what, err);
+}
+
+static void test_pages_are_well_formed(void **state)
+{
+	struct client *anon = client_new(&srv), *boss = signed_in("boss"), *fatima = signed_in("fatima");
+	struct resp r;
+	assert_int_equal(get(anon, "/login?next=%2Fassessments", &r), 200);
+	check_html("login", &r);
+	char form[256];
+	snprintf(form, sizeof(form), "csrf_token=%s&username=%s&password=x", find_csrf(r.body), urlenc("<b>&"));
+	resp_free(&r);
+	assert_int_equal(client_post_form(anon, "/login", form, &r), 0);
+	assert_int_equal(r.status, 422);
+	check_html("login with an error", &r);
+	assert_non_null(strstr(r.body, "value=\"&lt;b&gt;&amp;\""));
+	resp_free(&r);
+	assert_int_equal(get(fatima, "/account/password", &r), 200);
+	check_html("password", &r);
+	resp_free(&r);
+	assert_int_equal(post(fatima, "/account/password", "current_password=x&new_password=y&confirm_password=z", &r),
+			 422);
+	check_html("password with errors", &r);
+	resp_free(&r);
+	assert_int_equal(get(boss, "/admin/users", &r), 200);
+	check_html("accounts", &r);
+	resp_free(&r);
+	assert_int_equal(post(boss, "/admin/users", "username=%3Cwell%3E&role=official&country=KEN", &r), 422);
+	check_html("accounts with an error", &r);
+	assert_non_null(strstr(r.body, "&lt;well&gt;"));
+	resp_free(&r);
+	char path[64];
+	snprintf(path, sizeof(path), "/admin/users/%lld", id_focal);
+	assert_int_equal(get(boss, path, &r), 200);
+	check_html("account", &r);
+	resp_free(&r);
+	assert_int_equal(post(boss, "/admin/users", "username=formed&role=reviewer", &r), 201);
+	check_html("one-time password", &r);
+	resp_free(&r);
+	assert_int_equal(post(fatima, "/assessments", "country=KEN&round=2070", &r), 303);
+	char loc[128];
+	assert_true(resp_header(&r, "Location", loc, sizeof(loc)));
+	resp_free(&r);
+	assert_int_equal(get(fatima, loc, &r), 200);
+	assert_non_null(strstr(r.body, "Submit to UNODC"));
+	check_html("overview with the workflow buttons", &r);
+	resp_free(&r);
+	client_free(anon);
+	client_free(boss);
+	client_free(fatima);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1037,6 +1096,7 @@ int main(void)
 		cmocka_unit_test_setup(test_admin_manages_accounts, clean),
 		cmocka_unit_test_setup(test_user_add_command, clean),
 		cmocka_unit_test_setup(test_first_start_prints_administrator, clean),
+		cmocka_unit_test_setup(test_pages_are_well_formed, clean),
 	};
 	return cmocka_run_group_tests_name("auth", tests, setup, teardown);
 }
