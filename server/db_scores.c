@@ -396,33 +396,61 @@ static void dash_recs(const struct guide *g, struct dash_rec *all, size_t max_re
 	d->recs = all;
 }
 
-/* Reads the rows of the filter and counts the recommendations of their plans into
- * recs[] (g->n_recs counters). */
+static int by_id(const void *key, const void *elem)
+{
+	long long k = *(const long long *)key, id = ((const struct stored_scores *)elem)->assessment_id;
+	return k < id ? -1 : k > id;
+}
+
+/* Reads the rows of the filter (assessments with their overall figures, then the
+ * areas of those assessments: two queries cost less than one join that carries
+ * the plan summary through seven rows each) and counts the recommendations of
+ * their plans into recs[] (g->n_recs counters). */
 static int dash_rows(struct db *db, const struct guide *g, const struct dash_filter *f, struct dash *d,
 		     struct dash_rec *recs)
 {
-	static const char sql[] = "SELECT " HEAD_COLS ", " AREA_COLS ", o.plan_recs" FROM_SCORES DASH_WHERE
-				  " ORDER BY a.id";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	static const char heads[] = "SELECT " HEAD_COLS ", o.plan_recs FROM assessments a"
+				    " LEFT JOIN assessment_overall o ON o.assessment_id = a.id" DASH_WHERE " ORDER BY a.id";
+	static const char areas[] = "SELECT s.assessment_id, " AREA_COLS " FROM assessment_scores s"
+				    " WHERE s.assessment_id IN (SELECT value FROM json_each(?1))";
+	sqlite3_stmt *st = db_stmt(db, heads);
 	if (!st)
 		return -1;
 	bind_filter(st, f, true);
 	size_t alloc = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-		if (!d->n_rows || d->rows[d->n_rows - 1].assessment_id != id) {
-			if (d->n_rows == alloc) {
-				alloc = alloc ? alloc * 2 : 256;
-				d->rows = xreallocarray(d->rows, alloc, sizeof(*d->rows));
-			}
-			read_head(st, &d->rows[d->n_rows++]);
-			count_recs(g, db_col_text(st, 10), recs);
+		if (d->n_rows == alloc) {
+			alloc = alloc ? alloc * 2 : 256;
+			d->rows = xreallocarray(d->rows, alloc, sizeof(*d->rows));
 		}
-		read_area(g, st, 6, &d->rows[d->n_rows - 1]);
+		read_head(st, &d->rows[d->n_rows++]);
+		count_recs(g, db_col_text(st, 6), recs);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the dashboard");
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "reading the dashboard");
+
+	struct strbuf ids;
+	strbuf_init(&ids, d->n_rows * 8 + 2);
+	strbuf_addch(&ids, '[');
+	for (size_t i = 0; i < d->n_rows; i++)
+		strbuf_addf(&ids, "%s%lld", i ? "," : "", d->rows[i].assessment_id);
+	strbuf_addch(&ids, ']');
+	if (!(st = db_stmt(db, areas))) {
+		strbuf_release(&ids);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, ids.buf, (int)ids.len, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		struct stored_scores *row = bsearch(&id, d->rows, d->n_rows, sizeof(*d->rows), by_id);
+		if (row)
+			read_area(g, st, 1, row);
+	}
+	sqlite3_reset(st);
+	strbuf_release(&ids);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading the dashboard's areas");
 }
 
 static int dash_counts(struct db *db, const struct dash_filter *f, struct dash *d)
@@ -465,8 +493,15 @@ int db_dash_read(struct db *db, const struct guide *g, const struct dash_filter 
 		 struct dash *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* one snapshot for the rows, the counts and the rounds */
+	bool own_tx = !db_in_tx(db);
+	if (own_tx && db_exec(db, "BEGIN") != 0)
+		return -1;
 	struct dash_rec *recs = xcalloc(g->n_recs ? g->n_recs : 1, sizeof(*recs));
-	if (dash_rows(db, g, f, out, recs) != 0 || dash_counts(db, f, out) != 0 || dash_rounds(db, out) != 0) {
+	int rc = dash_rows(db, g, f, out, recs) == 0 && dash_counts(db, f, out) == 0 && dash_rounds(db, out) == 0 ? 0 : -1;
+	if (own_tx && db_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK") != 0)
+		rc = -1;
+	if (rc != 0) {
 		free(recs);
 		db_dash_release(out);
 		return -1;

@@ -141,18 +141,12 @@ int h_api_plan(struct req *r)
 
 /* ---- the results page --------------------------------------------------- */
 
-/* "2.3": the area's number and the question's place in it, as the forms show it. */
-static void question_number(const struct guide *g, const struct guide_question *q, char *buf, size_t n)
-{
-	snprintf(buf, n, "%d.%zu", q->area + 1, q->index - g->areas[q->area].first_q + 1);
-}
-
 /* A link to a question: {qid, num, text, href}. */
 static json_t *question_ref(const struct guide *g, long long id, size_t qi)
 {
 	const struct guide_question *q = &g->questions[qi];
-	char num[32], href[256];
-	question_number(g, q, num, sizeof(num));
+	char num[16], href[256];
+	h_question_num(g, q, num);
 	snprintf(href, sizeof(href), "/assessments/%lld/areas/%s#question-%s", id, g->areas[q->area].id, q->id);
 	return json_pack("{s:s, s:s, s:s, s:s}", "qid", q->id, "num", num, "text", en(q->json, "text"), "href", href);
 }
@@ -219,8 +213,7 @@ static json_t *breakdown_json(struct req *r, long long id, const struct scored *
 static json_t *change_json(struct req *r, bool then_def, int then, bool now_def, int now)
 {
 	if (!then_def || !now_def)
-		return json_pack("{s:b, s:s, s:s}", "known", false, "direction", "unknown", "text",
-				 app_msg(r->app, "results.change_unknown"));
+		return json_pack("{s:s, s:s}", "direction", "unknown", "text", app_msg(r->app, "results.change_unknown"));
 	int d = now - then;
 	char text[64];
 	if (d > 0)
@@ -229,8 +222,7 @@ static json_t *change_json(struct req *r, bool then_def, int then, bool now_def,
 		snprintf(text, sizeof(text), "\u2212%d (%s)", -d, app_msg(r->app, "results.better"));
 	else
 		snprintf(text, sizeof(text), "0 (%s)", app_msg(r->app, "results.same"));
-	return json_pack("{s:b, s:s, s:s, s:i}", "known", true, "direction", d > 0 ? "up" : d < 0 ? "down" : "same",
-			 "text", text, "delta", d);
+	return json_pack("{s:s, s:s}", "direction", d > 0 ? "up" : d < 0 ? "down" : "same", "text", text);
 }
 
 static json_t *need_json(bool defined, int need)
@@ -352,10 +344,17 @@ int h_results(struct req *r)
 	struct scored s;
 	if (scored_load(r, &a, &s) != 0)
 		return req_error(r, 503, "database_error", "the answers cannot be read");
-	int prev_round = 0;
+	/* the country's previous round, from its stored figures */
+	int prev_round = 0, found = 0;
 	long long prev_id = db_scores_previous(r->db, a.country, a.round, &prev_round);
 	struct stored_scores prev_s, *prev = NULL;
-	if (prev_id > 0 && db_scores_get(r->db, g, prev_id, &prev_s) == 1)
+	if (prev_id > 0)
+		found = db_scores_get(r->db, g, prev_id, &prev_s);
+	if (prev_id < 0 || found < 0) {
+		scored_release(&s);
+		return req_error(r, 503, "database_error", "the previous round cannot be read");
+	}
+	if (found)
 		prev = &prev_s;
 
 	size_t max_q = 1;
