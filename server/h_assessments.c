@@ -202,9 +202,18 @@ static json_t *refs_text(const struct guide_question *q)
 	json_t *v;
 	json_array_foreach(arts, i, v)
 		strbuf_addf(&sb, "%s%" JSON_INTEGER_FORMAT, i ? ", " : "Protocol art. ", json_integer_value(v));
+	static const char *const clusters[][2] = {
+		{"criminalization", "criminalization and jurisdiction"},
+		{"prevention", "prevention, technical assistance, protection and other measures"},
+		{"law-enforcement", "law enforcement and the judicial system"},
+		{"cooperation", "international cooperation, mutual legal assistance and confiscation"},
+	};
 	const char *cluster = json_string_value(json_object_get(refs, "cluster"));
+	for (size_t k = 0; cluster && k < ARRAY_SIZE(clusters); k++)
+		if (strcmp(cluster, clusters[k][0]) == 0)
+			cluster = clusters[k][1];
 	if (cluster)
-		strbuf_addf(&sb, "%sReview Mechanism cluster: %s", sb.len ? " · " : "", cluster);
+		strbuf_addf(&sb, "%sUNTOC Review Mechanism cluster: %s", sb.len ? " · " : "", cluster);
 	json_t *s = json_stringn(sb.buf, sb.len);
 	strbuf_release(&sb);
 	return s;
