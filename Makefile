@@ -86,6 +86,13 @@ bench:
 	@$(MAKE) --no-print-directory $(BUILD)/somguide
 	@BUILD=$(BUILD) bench/run
 
+# make browser: the whole story in headless Chromium (Debian's chromium) against
+# $(BUILD)/somguide on a temporary database (tests/browser/run; .ci/run runs it too)
+browser:
+	@scripts/install-deps --if-missing --browser
+	@$(MAKE) --no-print-directory $(BUILD)/somguide
+	@SOMGUIDE_BIN=$(BUILD)/somguide tests/browser/run
+
 clean:
 	rm -rf build build-asan build-fuzz
 
