@@ -311,10 +311,12 @@
 			Object.keys(batch).forEach(function (qid) {
 				self.server[qid] = batch[qid].key;
 				delete self.rejected[qid];
-				self.showError(qid, null);
 				var p = self.pending[qid];
 				if (p && keyOf(toAnswer(p.kind, p)) === batch[qid].key)
 					self.forget(qid);
+				else if (p && toAnswer(p.kind, p).bad)
+					return; /* changed meanwhile into something the form refuses: keep its message */
+				self.showError(qid, null);
 			});
 			this.again = false;
 			this.flush(false);
@@ -529,10 +531,15 @@
 		}
 		form.addEventListener('input', onEdit);
 		form.addEventListener('change', onEdit);
+		/* leaving a question sends at once, unless on the way to Save (which posts
+		 * everything) or to another control of the same question (arrow keys in a
+		 * radio group) */
 		form.addEventListener('focusout', function (ev) {
-			var to = ev.relatedTarget;
+			var to = ev.relatedTarget, box = ev.target.closest && ev.target.closest('[data-question]');
 			if (to && to.form === form && to.type === 'submit')
-				return; /* on the way to Save, which sends everything */
+				return;
+			if (to && box && box.contains(to))
+				return;
 			if (qidOf(ev.target) !== null && self.timer !== null)
 				self.flush(false);
 		});
@@ -544,7 +551,7 @@
 			self.timer = null;
 		});
 		function leave() {
-			if (self.leaving)
+			if (self.leaving || !Object.keys(self.pending).length)
 				return;
 			var batch = self.inflight && self.batch();
 			if (batch) /* the request in flight may die with the page: send it again */

@@ -252,6 +252,9 @@ async function main() {
 	await S('area 1 answered with clicks and typing, saved by autosave', async () => {
 		await Promise.all([page.waitForURL(/\/areas\/prevention$/), page.click('.areas a[href$="/areas/prevention"]')]);
 		check(await page.isVisible('#autosave-status'), 'no autosave status line');
+		const size = await page.evaluate(() => performance.getEntriesByType('navigation')[0].decodedBodySize);
+		console.log(`     the area page is ${(size / 1024).toFixed(1)} KiB`);
+		check(size < 100 * 1024, `the area page is ${size} bytes, not well under 100 KB`);
 		eq(await status(page), 'Answers are saved as you work.', 'status before any change');
 		// a show_if question appears once its controlling answer allows it
 		check(await page.isHidden(q('prev.campaign-quality')), 'prev.campaign-quality shown before its condition holds');
