@@ -303,8 +303,16 @@ async function main() {
 		eq(await pending(page, id), {}, 'changes kept after saving');
 	});
 
-	await S('area 2 answered and saved with the Save button', async () => {
+	await S('a change made just before leaving the page is not lost', async () => {
+		// leaving within the 1.5 s: the request goes with keepalive, and the next
+		// area page sends what it has not seen confirmed
+		await page.click(`label[for="q-prev.entry-denial-partly"]`);
 		await Promise.all([page.waitForURL(/\/areas\/data$/), page.click('.area-nav a[href$="/areas/data"]')]);
+		await page.waitForFunction((k) => !Object.keys(localStorage).some((x) => x.startsWith(k)), `somguide.pending.${id}.`);
+		eq(value(await stored(page, id), 'prev.entry-denial'), 'partly', 'the answer changed just before leaving');
+	});
+
+	await S('area 2 answered and saved with the Save button', async () => {
 		await page.click(`label[for="q-data.offence-statistics-established"]`);
 		await page.waitForSelector(q('data.distinct-categories'), { state: 'visible' });
 		await page.click(`label[for="q-data.distinct-categories-partly"]`);
