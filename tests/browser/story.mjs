@@ -212,6 +212,7 @@ const value = (answers, qid) => answers[qid] ? answers[qid].value : undefined;
 
 async function main() {
 	const t0 = Date.now();
+	fs.rmSync(SHOTS, { recursive: true, force: true }); // no stale screenshots of an earlier run
 	for (const u of USERS) {
 		const args = ['user', 'add', '--username', u.name, '--role', u.role, '--db', DB, '--root', ROOT];
 		if (u.country)
