@@ -347,6 +347,11 @@ int auth_check(struct req *r, const struct route *rt)
 			return req_redirect(r, "/account/password");
 		}
 	}
+	return 0;
+}
+
+int auth_check_csrf(struct req *r, const struct route *rt)
+{
 	if ((rt->flags & R_WRITE) && !(rt->flags & R_NOCSRF) && !r->via_token && !csrf_valid(r))
 		return req_error(r, 403, "csrf_invalid",
 				 "This form has expired or did not come from this site. Reload the page and try again.");

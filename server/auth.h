@@ -36,6 +36,9 @@ struct account;
  * request may go on, else the HTTP status it was answered with (303 to the login
  * page for pages, 401 for the API, 403). */
 int auth_check(struct req *r, const struct route *rt);
+/* The CSRF check of a write route, once the body (and its csrf_token field) has
+ * been read. 0, or the status answered (403). */
+int auth_check_csrf(struct req *r, const struct route *rt);
 
 /* Loads the server's signing secret from the database, creating it on first start. */
 int auth_load_secret(struct db *db, unsigned char secret[32]);

@@ -121,6 +121,9 @@ int req_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->err_msg, sizeof(r->err_msg), fmt, ap);
 	va_end(ap);
+	/* messages quote what the client sent (a path, an id): keep them valid UTF-8,
+	 * or the JSON error could not be written */
+	util_utf8_sanitize(r->err_msg);
 	r->err_code = code;
 	r->status = status;
 	return status;
@@ -128,6 +131,12 @@ int req_error(struct req *r, int status, const char *code, const char *fmt, ...)
 
 int req_render(struct req *r, int status, const char *tmpl, json_t *view)
 {
+	if (!view) {
+		/* a view that could not be built (json_pack refused a value): say so
+		 * rather than render an empty page */
+		log_error("%s %s: the view of %s could not be built", r->method, r->path, tmpl);
+		return req_error(r, 500, "internal_error", "This page could not be built.");
+	}
 	json_decref(r->view);
 	r->view = view;
 	r->tmpl = tmpl;
@@ -233,10 +242,9 @@ static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const c
 				     size_t size)
 {
 	struct req *r = cls;
-	size_t limit = r->app->cfg.max_upload;
 	if (!key)
 		return MHD_YES;
-	if (r->form_bytes + size > limit) {
+	if (r->form_bytes + size > r->body_limit) {
 		r->too_large = true;
 		return MHD_NO;
 	}
@@ -258,13 +266,20 @@ static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const c
 		f->name = xstrdup(key);
 		f->value = xmalloc(1);
 		f->value[0] = '\0';
+		f->cap = 1;
 		if (filename)
 			f->filename = xstrdup(filename);
 		if (content_type)
 			f->content_type = xstrdup(content_type);
 	}
 	if (size) {
-		f->value = xrealloc(f->value, f->len + size + 1);
+		if (f->len + size + 1 > f->cap) {
+			size_t cap = f->cap ? f->cap : 64;
+			while (cap < f->len + size + 1)
+				cap *= 2;
+			f->value = xrealloc(f->value, cap);
+			f->cap = cap;
+		}
 		memcpy(f->value + f->len, data, size);
 		f->len += size;
 		f->value[f->len] = '\0';
@@ -282,7 +297,7 @@ static int too_large(struct req *r)
 {
 	if (!has_prefix_ci(req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), "multipart/form-data"))
 		return req_error(r, 413, "body_too_large", "the request body is larger than allowed");
-	size_t kb = (r->app->cfg.max_upload + 1023) / 1024;
+	size_t kb = (r->body_limit + 1023) / 1024;
 	if (kb >= 1024 && kb % 1024 == 0)
 		return req_error(r, 413, "body_too_large", "The upload is larger than the limit of %zu MB. Attach a smaller file.",
 				 kb / 1024);
@@ -290,24 +305,52 @@ static int too_large(struct req *r)
 			 kb);
 }
 
-/* First call for a request: sets up body collection. Returns 0, or an HTTP status
- * to answer at once. */
+/* Finds the route and the caller. Runs on the first call for a request, before any
+ * of the body is read, so that a request nobody may make is refused without
+ * buffering its body. Returns 0, or the status answered. */
+static int route_and_identify(struct req *r)
+{
+	char allow[64];
+	switch (router_match(r->method, r->path, &r->route, r->params, REQ_MAX_PARAMS, &r->n_params,
+			     allow, sizeof(allow))) {
+	case ROUTE_NOT_FOUND:
+		return req_error(r, 404, "not_found", "%s", "There is no such page.");
+	case ROUTE_BAD_METHOD:
+		req_add_header(r, "Allow", allow);
+		return req_error(r, 405, "method_not_allowed", "This method is not allowed here.");
+	case ROUTE_FOUND:
+		break;
+	}
+	if (!(r->route->flags & R_NODB)) {
+		r->db = db_thread(r->app->db_path);
+		if (!r->db)
+			return req_error(r, 503, "database_unavailable", "the database cannot be opened");
+	}
+	return auth_check(r, r->route);
+}
+
+/* First call for a request: route, caller, then body collection bounded by what
+ * the route takes (file uploads only where the route declares R_UPLOAD). Returns 0,
+ * or an HTTP status to answer at once. */
 static int req_begin(struct req *r)
 {
+	int st = route_and_identify(r);
+	if (st)
+		return st;
 	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	bool multipart = has_prefix_ci(ct, "multipart/form-data");
-	size_t limit = multipart ? r->app->cfg.max_upload : r->app->cfg.max_body;
+	r->body_limit = (r->route->flags & R_UPLOAD) ? r->app->cfg.max_upload : r->app->cfg.max_body;
 	if (cl) {
 		char *end;
 		errno = 0;
 		unsigned long long n = strtoull(cl, &end, 10);
-		if (errno || *end || n > limit) {
+		if (errno || *end || n > r->body_limit) {
 			r->too_large = true;
-			return 413;
+			return too_large(r);
 		}
 	}
-	r->body.limit = r->app->cfg.max_body;
+	r->body.limit = r->body_limit;
 	if (has_prefix_ci(ct, "application/x-www-form-urlencoded") || multipart) {
 		r->pp = MHD_create_post_processor(r->conn, 32 * 1024, on_form_field, r);
 		if (!r->pp) {
@@ -356,32 +399,17 @@ static int parse_json_body(struct req *r)
 	return 0;
 }
 
+/* Last call for a request, with the whole body: its checks, then the handler, in
+ * one transaction for a write route. */
 static int dispatch(struct req *r)
 {
-	char allow[64];
-	switch (router_match(r->method, r->path, &r->route, r->params, REQ_MAX_PARAMS, &r->n_params,
-			     allow, sizeof(allow))) {
-	case ROUTE_NOT_FOUND:
-		return req_error(r, 404, "not_found", "%s", "There is no such page.");
-	case ROUTE_BAD_METHOD:
-		req_add_header(r, "Allow", allow);
-		return req_error(r, 405, "method_not_allowed", "%s is not allowed here", r->method);
-	case ROUTE_FOUND:
-		break;
-	}
 	const struct route *rt = r->route;
 	if (r->too_large)
 		return too_large(r);
 	if (r->bad_body)
 		return req_error(r, 400, "bad_form", "%s", r->bad_body_msg);
 	bool write = (rt->flags & R_WRITE) != 0;
-	if (!(rt->flags & R_NODB)) {
-		r->db = db_thread(r->app->db_path);
-		if (!r->db)
-			return req_error(r, 503, "database_unavailable", "the database cannot be opened");
-	}
-	/* who is calling comes first: a stranger learns nothing from the body's checks */
-	int st = auth_check(r, rt);
+	int st = auth_check_csrf(r, rt);
 	if (st)
 		return st;
 	if (write && (rt->flags & R_API)) {
@@ -473,18 +501,31 @@ static struct MHD_Response *render(struct req *r)
 			MHD_add_response_header(resp, "Content-Disposition", r->raw_disposition);
 	} else if (r->out && r->status < 400) {
 		char *s = json_dumps(r->out, JSON_COMPACT | JSON_ENSURE_ASCII);
-		resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
-		type = "application/json; charset=utf-8";
-	} else if (r->status >= 400 && (is_api || !r->tmpl)) {
+		if (s) {
+			resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+			type = "application/json; charset=utf-8";
+		} else {
+			log_error("%s %s: the JSON document could not be written", r->method, r->path);
+			req_error(r, 500, "internal_error", "the answer could not be written");
+		}
+	}
+	if (!resp && r->status >= 400 && (is_api || !r->tmpl)) {
 		if (is_api) {
 			json_t *e = json_pack("{s:{s:s, s:s}}", "error", "code",
 					      r->err_code ? r->err_code : "error", "message",
 					      r->err_msg[0] ? r->err_msg : status_title(r->status));
-			if (r->err_details)
+			if (e && r->err_details)
 				json_object_set(json_object_get(e, "error"), "details", r->err_details);
-			char *s = json_dumps(e, JSON_COMPACT | JSON_ENSURE_ASCII);
+			char *s = e ? json_dumps(e, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 			json_decref(e);
-			resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+			if (s) {
+				resp = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+			} else {
+				static const char fallback[] = "{\"error\":{\"code\":\"error\",\"message\":\"Error\"}}";
+				log_error("%s %s: the error document could not be written", r->method, r->path);
+				resp = MHD_create_response_from_buffer(sizeof(fallback) - 1, (void *)fallback,
+								       MHD_RESPMEM_PERSISTENT);
+			}
 			type = "application/json; charset=utf-8";
 		} else {
 			json_t *v = json_pack("{s:i, s:s, s:s}", "status", r->status, "title", status_title(r->status),
@@ -549,8 +590,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		int st = req_begin(r);
 		if (st == 0)
 			return MHD_YES;
-		/* refuse at once, before reading the body */
-		too_large(r);
+		/* refused at once (unknown route, caller not allowed, body too large): the
+		 * body is never read */
 	} else if (*upload_data_size) {
 		req_feed(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;
@@ -610,6 +651,9 @@ int http_start(struct app *app)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.idle_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		MHD_OPTION_CONNECTION_LIMIT, 1000u,
+		/* one client cannot hold every connection (slow clients): run behind a
+		 * reverse proxy that buffers requests when serving the Internet */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_END);
 	if (!app->daemon)

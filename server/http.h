@@ -29,6 +29,7 @@ struct form_field {
 	char *name;
 	char *value;          /* NUL-terminated; len bytes (may hold NULs for files) */
 	size_t len;
+	size_t cap;           /* bytes allocated for value */
 	char *filename;       /* multipart file parts only */
 	char *content_type;   /* multipart parts only */
 };
@@ -56,6 +57,7 @@ struct req {
 	struct MHD_PostProcessor *pp;
 	struct strbuf body;   /* JSON or raw bodies */
 	bool body_json;
+	size_t body_limit;    /* max_body, or max_upload on R_UPLOAD routes */
 	bool too_large;
 	bool bad_body;
 	char bad_body_msg[128];

@@ -28,7 +28,7 @@ const struct route router_routes[] = {
 	{"GET",    "/assessments/:id/results",                    h_results,              0,                              ROLE_ANY},
 	{"POST",   "/assessments/:id/comments",                   h_comment_create,       R_WRITE,                        ROLE_WRITERS},
 	{"POST",   "/assessments/:id/comments/:cid/resolve",      h_comment_resolve,      R_WRITE,                        ROLE_ADMIN | ROLE_REVIEWER},
-	{"POST",   "/assessments/:id/evidence",                   h_evidence_upload,      R_WRITE,                        ROLE_ANSWERERS},
+	{"POST",   "/assessments/:id/evidence",                   h_evidence_upload,      R_WRITE | R_UPLOAD,             ROLE_ANSWERERS},
 	{"GET",    "/assessments/:id/evidence/:eid",              h_evidence_download,    0,                              ROLE_ANY},
 	{"POST",   "/assessments/:id/evidence/:eid/delete",       h_evidence_delete,      R_WRITE,                        ROLE_ANSWERERS},
 	{"GET",    "/assessments/:id/history",                    h_history,              0,                              ROLE_ANY},

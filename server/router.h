@@ -20,6 +20,7 @@ enum route_flag {
 	                       password check must not hold the write lock) */
 	R_PWCHANGE = 1 << 6,/* usable while the password must still be changed (one-time
 	                       passwords): the password page and sign-out */
+	R_UPLOAD  = 1 << 7, /* takes a multipart file upload: the body may reach cfg.max_upload */
 };
 
 /* Roles as a bit set: a route lists the roles that may use it. */
@@ -34,7 +35,7 @@ enum role_bit {
 };
 
 struct route {
-	const char *method;   /* "GET", "POST", "PUT", "DELETE" */
+	const char *method;   /* "GET", "POST", "PUT", "PATCH", "DELETE" */
 	const char *pattern;  /* "/api/v1/assessments/:id"; a trailing "*" matches the rest */
 	handler_fn fn;
 	unsigned flags;

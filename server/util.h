@@ -28,6 +28,11 @@ char *util_read_file(const char *path, size_t max, size_t *len);
  * characters except tab, CR, LF. */
 bool util_utf8_valid(const char *s, size_t len);
 
+/* Replaces, in place, every byte of s that is not part of a valid UTF-8 sequence
+ * (including a sequence cut short at the end) with '?'. Control characters are
+ * kept. For text that came from outside and goes into JSON or HTML. */
+void util_utf8_sanitize(char *s);
+
 /* Constant-time comparison of two equal-length buffers. */
 bool util_ct_equal(const void *a, const void *b, size_t n);
 

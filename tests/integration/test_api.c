@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "testsrv.h"
@@ -339,6 +345,73 @@ static void test_body_too_large(void **state)
 	client_free(c);
 }
 
+/* Sends raw bytes to the server and returns what it answers within a few seconds
+ * (the first read's worth is enough here). */
+static void raw_exchange(const char *req, size_t len, char *out, size_t n)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(srv.app.port)};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	struct timeval tv = {5, 0};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	assert_int_equal(write(fd, req, len), (ssize_t)len);
+	ssize_t got = read(fd, out, n - 1);
+	out[got > 0 ? got : 0] = '\0';
+	close(fd);
+}
+
+static void test_hostile_requests(void **state)
+{
+	struct client *c = api_client();
+	struct resp r;
+	char out[4096];
+	/* bytes that are not UTF-8 in the method and in the path: an answer, not a crash */
+	static const char bad_method[] = "G\xffT /api/v1/guide HTTP/1.1\r\nHost: x\r\n\r\n";
+	raw_exchange(bad_method, sizeof(bad_method) - 1, out, sizeof(out));
+	assert_memory_equal(out, "HTTP/1.1 ", 9);
+	assert_int_equal(client_get(c, "/api/v1/assessments/%FF", &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_non_null(r.json); /* a valid JSON error document */
+	resp_free(&r);
+	assert_int_equal(client_get(c, "/api/v1/nothing/%FF%FE%C3", &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_non_null(r.json);
+	resp_free(&r);
+
+	/* a stranger announcing a huge body is refused before any of it is read */
+	static const char huge[] = "POST /api/v1/assessments HTTP/1.1\r\nHost: x\r\n"
+				   "Content-Type: application/json\r\nContent-Length: 50000000\r\n\r\n";
+	raw_exchange(huge, sizeof(huge) - 1, out, sizeof(out));
+	assert_memory_equal(out, "HTTP/1.1 401", 12);
+	/* so is an unknown route */
+	static const char nowhere[] = "POST /nowhere HTTP/1.1\r\nHost: x\r\n"
+				      "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 9000000\r\n\r\n";
+	raw_exchange(nowhere, sizeof(nowhere) - 1, out, sizeof(out));
+	assert_memory_equal(out, "HTTP/1.1 404", 12);
+
+	/* a multipart body gets the upload limit only on the upload route */
+	size_t n = 512 * 1024; /* over max_body (256 KiB), under max_upload (2 MiB) */
+	char *body = malloc(n + 256);
+	int off = snprintf(body, n + 256, "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n");
+	memset(body + off, 'a', n);
+	off += (int)n;
+	off += snprintf(body + off, 64, "\r\n--b--\r\n");
+	assert_int_equal(client_request(c, "POST", "/api/v1/assessments", "multipart/form-data; boundary=b", body,
+					(size_t)off, NULL, &r),
+			 0);
+	assert_int_equal(r.status, 413);
+	resp_free(&r);
+	free(body);
+
+	/* the server is still well */
+	assert_int_equal(client_get(c, "/healthz", &r), 0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_answers_roundtrip),
 		cmocka_unit_test(test_answers_invalid_store_nothing),
 		cmocka_unit_test(test_body_too_large),
+		cmocka_unit_test(test_hostile_requests),
 	};
 	return cmocka_run_group_tests_name("api", tests, setup, teardown);
 }

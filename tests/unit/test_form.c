@@ -29,7 +29,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-#define F(n, v) {(char *)(n), (char *)(v), sizeof(v) - 1, NULL, NULL}
+#define F(n, v) {.name = (char *)(n), .value = (char *)(v), .len = sizeof(v) - 1}
 
 /* Runs the form value and, when there is one, guide_parse_answer; returns the JSON
  * text of the value ("" for no answer) or "ERR:" + message. */
@@ -100,7 +100,7 @@ static void test_number(void **state)
 	assert_string_equal(run("prev.budget", f2, 1), "12.75");
 	static const char *const bad[] = {"12,5", "abc", "1e999", "nan", "inf", "3 4", "0x10q"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct form_field f[] = {{(char *)"q.prev.budget", (char *)bad[i], strlen(bad[i]), NULL, NULL}};
+		struct form_field f[] = {{.name = (char *)"q.prev.budget", .value = (char *)bad[i], .len = strlen(bad[i])}};
 		const char *r = run("prev.budget", f, 1);
 		if (strncmp(r, "ERR:", 4) != 0)
 			fail_msg("\"%s\" was accepted as %s", bad[i], r);
