@@ -397,10 +397,10 @@ enum auth_result auth_authenticate(struct req *r, const char *username, const ch
 	char addr[64];
 	req_client_addr(r, addr, sizeof(addr));
 	long long now = util_now();
-	int by_user = 0, by_addr = 0;
-	if (db_login_failures_count(r->db, username, addr, now - AUTH_THROTTLE_WINDOW, &by_user, &by_addr) != 0)
+	int by_user = 0, by_addr = 0, by_pair = 0;
+	if (db_login_failures_count(r->db, username, addr, now - AUTH_THROTTLE_WINDOW, &by_user, &by_addr, &by_pair) != 0)
 		return AUTH_ERROR;
-	if (by_user >= AUTH_MAX_FAILS_ACCOUNT || by_addr >= AUTH_MAX_FAILS_ADDRESS)
+	if (by_pair >= AUTH_MAX_FAILS_PAIR || by_addr >= AUTH_MAX_FAILS_ADDRESS || by_user >= AUTH_MAX_FAILS_ACCOUNT)
 		return AUTH_THROTTLED;
 	char hash[AUTH_HASH_MAX];
 	int found = db_user_by_name(r->db, username, out, hash, sizeof(hash));
@@ -418,8 +418,8 @@ enum auth_result auth_authenticate(struct req *r, const char *username, const ch
 		return out->disabled ? AUTH_DISABLED : AUTH_OK;
 	if (db_login_failure_add(r->db, username, addr, now - AUTH_THROTTLE_WINDOW) != 0)
 		return AUTH_ERROR;
-	/* each further failure of the account answers a little later */
-	long delay = 200L * by_user;
+	/* each further failure from the same address answers a little later */
+	long delay = 200L * by_pair;
 	sleep_ms(delay > 1000 ? 1000 : delay);
 	return AUTH_BAD;
 }

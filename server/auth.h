@@ -25,8 +25,11 @@ struct account;
 #define AUTH_ABSOLUTE_TIMEOUT (12 * 3600) /* seconds after sign-in that end a session */
 #define AUTH_TOKEN_LIFETIME (90 * 24 * 3600)
 #define AUTH_THROTTLE_WINDOW (15 * 60) /* failed sign-ins count this long */
-#define AUTH_MAX_FAILS_ACCOUNT 5       /* per username within the window */
-#define AUTH_MAX_FAILS_ADDRESS 20      /* per client address within the window */
+#define AUTH_MAX_FAILS_PAIR 5          /* per username from one client address */
+#define AUTH_MAX_FAILS_ADDRESS 20      /* per client address, all usernames */
+#define AUTH_MAX_FAILS_ACCOUNT 100     /* per username from all addresses: a guard against
+					  guessing from many addresses, high enough that a
+					  stranger cannot lock a colleague out with a few tries */
 
 #define AUTH_SESSION_COOKIE "sg_session"
 #define AUTH_CSRF_COOKIE "sg_csrf"

@@ -2,6 +2,7 @@
 #include "db_assessments.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -146,7 +147,7 @@ int db_assessment_set_status(struct db *db, long long id, const char *status)
 
 json_t *db_answers_get(struct db *db, long long assessment_id)
 {
-	static const char sql[] = "SELECT question_id, value, comment, updated_at, updated_by FROM answers"
+	static const char sql[] = "SELECT question_id, value, comment, updated_at, updated_by, carried_from FROM answers"
 				  " WHERE assessment_id = ?";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
@@ -165,9 +166,11 @@ json_t *db_answers_get(struct db *db, long long assessment_id)
 		iso(sqlite3_column_int64(st, 3), at);
 		json_t *by = sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null()
 								       : json_integer(sqlite3_column_int64(st, 4));
+		bool carried = sqlite3_column_type(st, 5) != SQLITE_NULL;
 		json_object_set_new(obj, db_col_text(st, 0),
-				    json_pack("{s:o, s:s, s:s, s:o}", "value", v, "comment", db_col_text(st, 2),
-					      "updated_at", at, "updated_by", by));
+				    json_pack("{s:o, s:s, s:s, s:o, s:b, s:o}", "value", v, "comment", db_col_text(st, 2),
+					      "updated_at", at, "updated_by", by, "carried_over", carried, "carried_from",
+					      carried ? json_integer(sqlite3_column_int(st, 5)) : json_null()));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -210,7 +213,7 @@ int db_answer_put(struct db *db, long long assessment_id, const char *question_i
 	static const char up[] = "INSERT INTO answers(assessment_id, question_id, value, comment, updated_by, updated_at)"
 				 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(assessment_id, question_id) DO UPDATE SET"
 				 " value = excluded.value, comment = excluded.comment,"
-				 " updated_by = excluded.updated_by, updated_at = excluded.updated_at";
+				 " updated_by = excluded.updated_by, updated_at = excluded.updated_at, carried_from = NULL";
 	static const char del[] = "DELETE FROM answers WHERE assessment_id = ? AND question_id = ?";
 	*changed = false;
 	sqlite3_stmt *st = db_stmt(db, sel);
@@ -282,5 +285,74 @@ fail:
 out:
 	free(old_value);
 	free(old_comment);
+	return ret;
+}
+
+/* Sets the assessment's updated_at to now. 0 or -1. */
+static int touch_assessment(struct db *db, long long assessment_id)
+{
+	static const char sql[] = "UPDATE assessments SET updated_at = ? WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, util_now());
+	sqlite3_bind_int64(st, 2, assessment_id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "touching an assessment");
+}
+
+int db_answer_carry(struct db *db, long long assessment_id, const char *question_id, const char *value_json,
+		    const char *comment, int from_round, long long user_id)
+{
+	static const char sql[] = "INSERT INTO answers(assessment_id, question_id, value, comment, updated_by, updated_at,"
+				  " carried_from) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, assessment_id);
+	sqlite3_bind_text(st, 2, question_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, value_json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, comment ? comment : "", -1, SQLITE_STATIC);
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 5, user_id);
+	sqlite3_bind_int64(st, 6, util_now());
+	sqlite3_bind_int(st, 7, from_round);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "carrying an answer over");
+	return db_audit_add(db, assessment_id, user_id, "carried_over", question_id, NULL, value_json);
+}
+
+int db_answer_confirm(struct db *db, long long assessment_id, const char *question_id, long long user_id)
+{
+	static const char sql[] = "UPDATE answers SET carried_from = NULL, updated_by = ?, updated_at = ?"
+				  " WHERE assessment_id = ? AND question_id = ? AND carried_from IS NOT NULL"
+				  " RETURNING value";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, util_now());
+	sqlite3_bind_int64(st, 3, assessment_id);
+	sqlite3_bind_text(st, 4, question_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	char *value = rc == SQLITE_ROW ? xstrdup(db_col_text(st, 0)) : NULL;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(value);
+		return db_fail(db, "confirming an answer");
+	}
+	if (!value)
+		return 0;
+	int ret = db_audit_add(db, assessment_id, user_id, "answer_confirmed", question_id, NULL, value) == 0 &&
+			  touch_assessment(db, assessment_id) == 0
+		  ? 1
+		  : -1;
+	free(value);
 	return ret;
 }

@@ -405,10 +405,11 @@ int db_login_failure_add(struct db *db, const char *username, const char *addres
 }
 
 int db_login_failures_count(struct db *db, const char *username, const char *address, long long since,
-			    int *by_user, int *by_address)
+			    int *by_user, int *by_address, int *by_pair)
 {
 	static const char sql[] = "SELECT (SELECT count(*) FROM login_failures WHERE username = ?1 AND at >= ?3),"
-				  " (SELECT count(*) FROM login_failures WHERE address = ?2 AND at >= ?3)";
+				  " (SELECT count(*) FROM login_failures WHERE address = ?2 AND at >= ?3),"
+				  " (SELECT count(*) FROM login_failures WHERE username = ?1 AND address = ?2 AND at >= ?3)";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
@@ -419,6 +420,7 @@ int db_login_failures_count(struct db *db, const char *username, const char *add
 	if (rc == SQLITE_ROW) {
 		*by_user = sqlite3_column_int(st, 0);
 		*by_address = sqlite3_column_int(st, 1);
+		*by_pair = sqlite3_column_int(st, 2);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : db_fail(db, "counting failed sign-ins");

@@ -81,7 +81,7 @@ int db_tokens_delete_user(struct db *db, long long user_id);
 int db_login_failure_add(struct db *db, const char *username, const char *address, long long forget_before);
 /* Failures since `since` for that username and for that address. 0 or -1. */
 int db_login_failures_count(struct db *db, const char *username, const char *address, long long since,
-			    int *by_user, int *by_address);
+			    int *by_user, int *by_address, int *by_pair);
 /* Forgets the failures of a username (after a successful sign-in). 0 or -1. */
 int db_login_failures_clear(struct db *db, const char *username);
 

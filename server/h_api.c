@@ -79,7 +79,15 @@ int h_api_assessment_create(struct req *r)
 									"round must be an integer year"));
 		return req_error(r, 422, "invalid_assessment", "country must be a string and round an integer");
 	}
-	long long id = h_create_assessment(r, json_string_value(country), json_integer_value(round));
+	json_t *from_previous = json_object_get(r->json, "from_previous");
+	if (from_previous && !json_is_boolean(from_previous)) {
+		r->err_details = json_pack("[{s:s, s:s}]", "field", "from_previous", "message",
+					   "from_previous must be true or false");
+		return req_error(r, 422, "invalid_assessment", "from_previous must be true or false");
+	}
+	struct carried carried;
+	long long id = h_create_assessment(r, json_string_value(country), json_integer_value(round),
+					   json_is_true(from_previous), &carried);
 	if (id <= 0)
 		return r->status;
 	struct assessment a;
@@ -88,7 +96,16 @@ int h_api_assessment_create(struct req *r)
 	char loc[64];
 	snprintf(loc, sizeof(loc), "/api/v1/assessments/%lld", id);
 	req_add_header(r, "Location", loc);
-	return respond_assessment(r, 201, &a);
+	json_t *answers = db_answers_get(r->db, a.id);
+	if (!answers)
+		return req_error(r, 503, "database_error", "the answers cannot be read");
+	json_t *j = db_assessment_json(&a);
+	json_object_set_new(j, "answers", answers);
+	json_object_set_new(j, "started_from",
+			    carried.from_id ? json_pack("{s:I, s:i, s:i}", "id", (json_int_t)carried.from_id, "round",
+							carried.from_round, "answers_carried_over", carried.answers)
+					    : json_null());
+	return req_json(r, 201, j);
 }
 
 int h_api_assessment_get(struct req *r)
@@ -180,6 +197,10 @@ int h_api_answers_put(struct req *r)
 		bool changed;
 		int rc = db_answer_put(r->db, a.id, qid, vj, cm, r->user ? r->user->id : 0, &changed);
 		free(vj);
+		/* an answer carried over from the previous round and sent back as it is:
+		 * the caller confirms it (a changed one lost its mark in db_answer_put) */
+		if (rc == 0 && !changed && json_is_true(json_object_get(old, "carried_over")))
+			rc = db_answer_confirm(r->db, a.id, qid, r->user ? r->user->id : 0) < 0 ? -1 : 0;
 		if (rc != 0) {
 			json_decref(stored);
 			return req_error(r, 503, "database_error", "the answers could not be stored; nothing was changed");

@@ -45,7 +45,8 @@ static json_t *country_options(struct req *r, const char *selected)
 	return arr;
 }
 
-static int render_list(struct req *r, int status, const char *country, const char *round, json_t *errors)
+static int render_list(struct req *r, int status, const char *country, const char *round, bool from_previous,
+		       json_t *errors)
 {
 	const char *scope = h_scope_country(r);
 	json_t *list = db_assessment_list(r->db, scope, NULL, 0);
@@ -60,8 +61,9 @@ static int render_list(struct req *r, int status, const char *country, const cha
 		snprintf(key, sizeof(key), "status.%s", json_string_value(json_object_get(a, "status")));
 		json_object_set_new(a, "status_label", json_string(app_msg(r->app, key)));
 	}
-	json_t *view = json_pack("{s:b, s:o, s:o, s:s}", "has_assessments", json_array_size(list) > 0, "assessments",
-				 list, "countries", country_options(r, country), "round", round ? round : "");
+	json_t *view = json_pack("{s:b, s:o, s:o, s:s, s:b}", "has_assessments", json_array_size(list) > 0,
+				 "assessments", list, "countries", country_options(r, country), "round", round ? round : "",
+				 "from_previous", from_previous);
 	view_set_errors(view, errors);
 	json_object_set_new(view, "title", json_string(app_msg(r->app, "assessments.title")));
 	json_object_set_new(view, "can_create",
@@ -71,7 +73,7 @@ static int render_list(struct req *r, int status, const char *country, const cha
 
 int h_assessment_list(struct req *r)
 {
-	return render_list(r, 200, NULL, NULL, NULL);
+	return render_list(r, 200, NULL, NULL, false, NULL);
 }
 
 int h_assessment_create(struct req *r)
@@ -82,21 +84,25 @@ int h_assessment_create(struct req *r)
 	long round = round_s ? strtol(round_s, &end, 10) : 0;
 	if (!round_s || end == round_s || *end)
 		round = 0;
-	long long id = h_create_assessment(r, country, round);
+	const char *from = req_form(r, "from_previous");
+	bool from_previous = from && strcmp(from, "1") == 0;
+	long long id = h_create_assessment(r, country, round, from_previous, NULL);
 	if (id > 0)
 		return req_redirect(r, "/assessments/%lld", id);
 	int st = r->status;
 	json_t *errors = json_pack("[{s:s}]", "message", r->err_msg);
 	r->err_code = NULL;
-	return render_list(r, st, country, round_s, errors);
+	return render_list(r, st, country, round_s, from_previous, errors);
 }
 
 /* ---- overview ----------------------------------------------------------- */
 
-/* Progress of one area: visible questions and those with any answer. */
-static void area_progress(const struct guide *g, int area, const struct answer *ans, int *total, int *answered)
+/* Progress of one area: visible questions, those with any answer, and those whose
+ * answer is carried over from the previous round and not yet confirmed. */
+static void area_progress(const struct guide *g, int area, const json_t *stored, const struct answer *ans, int *total,
+			  int *answered, int *unconfirmed, int *carried_round)
 {
-	*total = *answered = 0;
+	*total = *answered = *unconfirmed = 0;
 	const struct guide_area *ga = &g->areas[area];
 	for (size_t k = 0; k < ga->n_q; k++) {
 		const struct guide_question *q = &g->questions[ga->first_q + k];
@@ -105,6 +111,11 @@ static void area_progress(const struct guide *g, int area, const struct answer *
 		(*total)++;
 		if (ans[q->index].kind != ANS_NONE)
 			(*answered)++;
+		const json_t *e = json_object_get(stored, q->id);
+		if (json_is_true(json_object_get(e, "carried_over"))) {
+			(*unconfirmed)++;
+			*carried_round = (int)json_integer_value(json_object_get(e, "carried_from"));
+		}
 	}
 }
 
@@ -121,24 +132,29 @@ int h_assessment_overview(struct req *r)
 	struct answer *ans = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*ans));
 	h_answers_parse(g, stored, ans);
 	json_t *areas = json_array();
-	int all_total = 0, all_answered = 0;
+	int all_total = 0, all_answered = 0, all_unconfirmed = 0, carried_round = 0;
 	for (int i = 0; i < GUIDE_N_AREAS; i++) {
-		int total, answered;
-		area_progress(g, i, ans, &total, &answered);
+		int total, answered, unconfirmed;
+		area_progress(g, i, stored, ans, &total, &answered, &unconfirmed, &carried_round);
 		all_total += total;
 		all_answered += answered;
+		all_unconfirmed += unconfirmed;
 		const json_t *aj = g->areas[i].json;
-		json_array_append_new(areas, json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:b}", "number", i + 1, "id",
-						       g->areas[i].id, "title", guide_text(json_object_get(aj, "title"), "en"),
-						       "description", guide_text(json_object_get(aj, "description"), "en"),
-						       "total", total, "answered", answered, "percent",
-						       total ? answered * 100 / total : 0, "complete", total && answered == total));
+		json_t *av = json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:i}", "number", i + 1, "id", g->areas[i].id,
+				       "title", guide_text(json_object_get(aj, "title"), "en"), "description",
+				       guide_text(json_object_get(aj, "description"), "en"), "total", total, "answered",
+				       answered, "percent", total ? answered * 100 / total : 0, "complete",
+				       total && answered == total, "unconfirmed", unconfirmed);
+		json_array_append_new(areas, av);
 	}
 	free(ans);
 	json_decref(stored);
 	json_t *view = json_pack("{s:o, s:o, s:i, s:i, s:i}", "assessment", h_assessment_view(r, &a), "areas", areas,
 				 "total", all_total, "answered", all_answered, "percent",
 				 all_total ? all_answered * 100 / all_total : 0);
+	if (all_unconfirmed)
+		json_object_set_new(view, "carry", json_pack("{s:i, s:i}", "unconfirmed", all_unconfirmed, "round",
+							     carried_round));
 	char title[160];
 	snprintf(title, sizeof(title), "%s %d", h_country_name(r, a.country), a.round);
 	json_object_set_new(view, "title", json_string(title));
@@ -167,7 +183,29 @@ struct qview {
 	const char *raw;    /* text shown in number/text/date inputs */
 	const char *comment;
 	const char *error;
+	int carried_from;   /* the stored answer is carried over from this round; 0: not */
+	bool confirm;       /* its "confirm" box is ticked (as posted) */
 };
+
+/* The carried-over marks of an area's stored answers into states[]; posted: also
+ * whether each "confirm.QID" box was ticked. */
+static void carry_states(struct req *r, const struct guide *g, const struct guide_area *area, const json_t *stored,
+			 struct qview *states, bool posted)
+{
+	for (size_t k = 0; k < area->n_q; k++) {
+		const struct guide_question *q = &g->questions[area->first_q + k];
+		const json_t *e = json_object_get(stored, q->id);
+		if (!json_is_true(json_object_get(e, "carried_over")))
+			continue;
+		states[k].carried_from = (int)json_integer_value(json_object_get(e, "carried_from"));
+		if (posted) {
+			char name[128];
+			snprintf(name, sizeof(name), "confirm.%s", q->id);
+			const char *v = req_form(r, name);
+			states[k].confirm = v && strcmp(v, "1") == 0;
+		}
+	}
+}
 
 static bool value_has(const json_t *value, const char *opt)
 {
@@ -302,6 +340,10 @@ static json_t *question_view(struct req *r, const struct guide_question *q, cons
 	}
 	if (s->error)
 		json_object_set_new(v, "error", json_string(s->error));
+	if (s->carried_from) {
+		json_object_set_new(v, "carried_from", json_integer(s->carried_from));
+		json_object_set_new(v, "confirm_checked", json_boolean(s->confirm));
+	}
 	return v;
 }
 
@@ -331,6 +373,15 @@ static int render_area(struct req *r, int status, const struct assessment *a, in
 				 guide_text(json_object_get(area->json, "title"), "en"), "description",
 				 guide_text(json_object_get(area->json, "description"), "en"), "questions", qs, "nav", nav);
 	view_set_errors(view, errors);
+	int n_carried = 0, carried_round = 0;
+	for (size_t k = 0; k < area->n_q; k++)
+		if (states[k].carried_from) {
+			n_carried++;
+			carried_round = states[k].carried_from;
+		}
+	if (n_carried)
+		json_object_set_new(view, "carry", json_pack("{s:i, s:i, s:b}", "count", n_carried, "round", carried_round,
+							     "one", n_carried == 1));
 	if (ai > 0)
 		json_object_set_new(view, "prev", json_pack("{s:s, s:s}", "id", g->areas[ai - 1].id, "title",
 							    guide_text(json_object_get(g->areas[ai - 1].json, "title"), "en")));
@@ -379,6 +430,7 @@ int h_area_page(struct req *r, int status, const struct assessment *a, int ai, j
 		states[k].value = json_object_get(e, "value");
 		states[k].comment = json_string_value(json_object_get(e, "comment"));
 	}
+	carry_states(r, g, area, stored, states, false);
 	int st = render_area(r, status, a, ai, states, ans, errors);
 	free(states);
 	free(ans);
@@ -423,6 +475,7 @@ int h_area_save(struct req *r)
 		goto out;
 	}
 	h_answers_parse(g, stored, ans);
+	carry_states(r, g, area, stored, states, true);
 	int n_errors = 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct guide_question *q = &g->questions[area->first_q + k];
@@ -457,6 +510,7 @@ int h_area_save(struct req *r)
 		errors = NULL;
 		goto out;
 	}
+	const char *confirm_all = req_form(r, "confirm_all");
 	for (size_t k = 0; k < n; k++) {
 		const struct guide_question *q = &g->questions[area->first_q + k];
 		const char *comment = states[k].comment ? states[k].comment : "";
@@ -466,6 +520,10 @@ int h_area_save(struct req *r)
 		bool changed;
 		int rc = db_answer_put(r->db, a.id, q->id, vj, comment, r->user ? r->user->id : 0, &changed);
 		free(vj);
+		/* a carried-over answer left as it was stays carried over unless its box
+		 * (or "confirm all unchanged") says that it still holds */
+		if (rc == 0 && !changed && states[k].carried_from && (states[k].confirm || confirm_all))
+			rc = db_answer_confirm(r->db, a.id, q->id, r->user ? r->user->id : 0) < 0 ? -1 : 0;
 		if (rc != 0) {
 			st = req_error(r, 503, "database_error", "the answers could not be saved; nothing was changed");
 			goto out;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "carry.h"
 #include "db.h"
 #include "db_scores.h"
 #include "handlers.h"
@@ -73,8 +74,11 @@ const char *h_country_name(struct req *r, const char *iso3)
 	return n ? n : iso3;
 }
 
-long long h_create_assessment(struct req *r, const char *country, json_int_t round)
+long long h_create_assessment(struct req *r, const char *country, json_int_t round, bool from_previous,
+			      struct carried *carried)
 {
+	if (carried)
+		memset(carried, 0, sizeof(*carried));
 	json_t *details = json_array();
 	char code[4] = "";
 	if (!country || strlen(country) != 3) {
@@ -101,6 +105,24 @@ long long h_create_assessment(struct req *r, const char *country, json_int_t rou
 		return 0;
 	}
 	json_decref(details);
+	/* the round to start from: the latest earlier round of the country */
+	long long from_id = 0;
+	int from_round = 0;
+	if (from_previous) {
+		from_id = db_scores_previous(r->db, code, (int)round, &from_round);
+		if (from_id < 0) {
+			req_error(r, 503, "database_error", "the previous round cannot be read");
+			return 0;
+		}
+		if (from_id == 0) {
+			r->err_details = json_pack("[{s:s, s:s}]", "field", "from_previous", "message",
+						   "there is no earlier round to start from");
+			req_error(r, 422, "no_previous_round",
+				  "%s has no assessment before round %d to start from; start this round empty", code,
+				  (int)round);
+			return 0;
+		}
+	}
 	long long existing = 0;
 	long long id = db_assessment_create(r->db, code, (int)round, r->app->guide->version,
 					    r->user ? r->user->id : 0, &existing);
@@ -113,6 +135,15 @@ long long h_create_assessment(struct req *r, const char *country, json_int_t rou
 		req_error(r, 409, "assessment_exists", "%s already has an assessment for round %d (id %lld)", code,
 			  (int)round, existing);
 		return 0;
+	}
+	if (from_id > 0) {
+		int n = carry_over(r->db, r->app->guide, from_id, from_round, id, r->user ? r->user->id : 0);
+		if (n < 0) {
+			req_error(r, 503, "database_error", "the answers of round %d cannot be carried over", from_round);
+			return 0;
+		}
+		if (carried)
+			*carried = (struct carried){.from_id = from_id, .from_round = from_round, .answers = n};
 	}
 	if (db_scores_refresh(r->db, r->app->guide, id) != 0) {
 		req_error(r, 503, "database_error", "the assessment cannot be created");

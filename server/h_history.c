@@ -79,8 +79,27 @@ static json_t *side_text(struct req *r, const char *kind, const struct guide_que
 	json_t *v = stored_json(kind, stored);
 	struct strbuf sb;
 	strbuf_init(&sb, 64);
-	if (strcmp(kind, "answer") == 0) {
+	bool answer_kind = strcmp(kind, "answer") == 0 || strcmp(kind, "answer_confirmed") == 0 ||
+			   (strcmp(kind, "carried_over") == 0 && q);
+	if (answer_kind) {
 		answer_text(r, q, v, &sb);
+	} else if (strcmp(kind, "carried_over") == 0) {
+		/* where a new round's answers came from */
+		strbuf_addf(&sb, "%s %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT, app_msg(r->app, "results.round"),
+			    json_integer_value(json_object_get(v, "round")), json_integer_value(json_object_get(v, "answers")));
+	} else if (strcmp(kind, "action") == 0) {
+		/* an assistance action: its status, partner, dates and note */
+		char key[48];
+		snprintf(key, sizeof(key), "action.status.%.20s", json_string_value(json_object_get(v, "status")) ?
+				json_string_value(json_object_get(v, "status")) : "");
+		strbuf_adds(&sb, app_msg(r->app, key));
+		static const char *const parts[] = {"partner", "start", "end", "note"};
+		for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+			const char *p = json_string_value(json_object_get(v, parts[i]));
+			if (p && *p)
+				strbuf_addf(&sb, "; %s: %s", app_msg(r->app, i == 0 ? "action.partner" : i == 1 ? "action.start"
+										  : i == 2 ? "action.end" : "action.note"), p);
+		}
 	} else if (strcmp(kind, "answer_comment") == 0) {
 		strbuf_adds(&sb, *json_string_value(v) ? json_string_value(v) : app_msg(r->app, "history.empty"));
 	} else if (strcmp(kind, "comment") == 0) {
@@ -148,6 +167,8 @@ static json_t *record_view(struct req *r, const struct assessment *a, const json
 		snprintf(url, sizeof(url), "/assessments/%lld/areas/%s#question-%s", a->id, g->areas[q->area].id, q->id);
 		snprintf(hurl, sizeof(hurl), "/assessments/%lld/history/%s", a->id, q->id);
 		json_object_set_new(v, "question", json_pack("{s:s, s:s, s:s}", "num", num, "url", url, "history_url", hurl));
+	} else if (target && strcmp(kind, "action") == 0 && guide_rec(g, target)) {
+		json_object_set_new(v, "target", json_string(guide_text(json_object_get(guide_rec(g, target)->json, "title"), "en")));
 	} else if (target) {
 		json_object_set_new(v, "target", json_string(target));
 	}

@@ -340,10 +340,67 @@ int h_results(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
+	return h_results_page(r, 200, &a, NULL, NULL, NULL);
+}
+
+/* The help delivered after the previous round, for the page: each area's figures
+ * in words and its delivered actions. NULL on a database error. */
+static json_t *help_view(struct req *r, long long prev_id, const struct stored_scores *prev, const struct score *sc)
+{
+	struct area_needs then = {0}, now = {0};
+	for (int ai = 0; ai < GUIDE_N_AREAS; ai++) {
+		then.defined[ai] = prev->areas[ai].defined;
+		then.need[ai] = prev->areas[ai].need;
+		now.defined[ai] = sc->areas[ai].defined;
+		now.need[ai] = sc->areas[ai].need;
+	}
+	json_t *areas = h_actions_help(r, prev_id, &then, &now);
+	if (!areas)
+		return NULL;
+	json_t *rows = json_array();
+	size_t i;
+	json_t *h;
+	json_array_foreach(areas, i, h) {
+		int ai = guide_area_index(r->app->guide, json_string_value(json_object_get(h, "id")));
+		const char *outcome = json_is_null(json_object_get(h, "improved")) ? "help.not_comparable"
+				      : json_is_true(json_object_get(h, "improved")) ? "help.improved"
+				      : json_integer_value(json_object_get(h, "change")) == 0 ? "help.unchanged"
+											       : "help.worse";
+		json_t *acts = json_array();
+		size_t k;
+		json_t *x;
+		json_array_foreach(json_object_get(h, "actions"), k, x) {
+			const char *start = json_string_value(json_object_get(x, "start"));
+			const char *end = json_string_value(json_object_get(x, "end"));
+			char dates[64] = "";
+			if (start || end)
+				snprintf(dates, sizeof(dates), "%s \u2013 %s", start ? start : "", end ? end : "");
+			json_array_append_new(acts, json_pack("{s:O, s:O, s:s}", "title", json_object_get(x, "title"),
+							      "partner", json_object_get(x, "partner"), "dates", dates));
+		}
+		json_array_append_new(
+			rows, json_pack("{s:O, s:o, s:o, s:o, s:s, s:b, s:o}", "title", json_object_get(h, "title"), "then_text",
+					need_text(then.defined[ai], then.need[ai]), "now_text",
+					need_text(now.defined[ai], now.need[ai]), "change",
+					change_json(r, then.defined[ai], then.need[ai], now.defined[ai], now.need[ai]),
+					"outcome", app_msg(r->app, outcome), "improved",
+					json_is_true(json_object_get(h, "improved")), "actions", acts));
+	}
+	json_decref(areas);
+	return rows;
+}
+
+int h_results_page(struct req *r, int status, const struct assessment *ap, const char *err_rec, json_t *errors,
+		   json_t *draft)
+{
+	struct assessment a = *ap;
 	const struct guide *g = r->app->guide;
 	struct scored s;
-	if (scored_load(r, &a, &s) != 0)
+	if (scored_load(r, &a, &s) != 0) {
+		json_decref(errors);
+		json_decref(draft);
 		return req_error(r, 503, "database_error", "the answers cannot be read");
+	}
 	/* the country's previous round, from its stored figures */
 	int prev_round = 0, found = 0;
 	long long prev_id = db_scores_previous(r->db, a.country, a.round, &prev_round);
@@ -352,6 +409,8 @@ int h_results(struct req *r)
 		found = db_scores_get(r->db, g, prev_id, &prev_s);
 	if (prev_id < 0 || found < 0) {
 		scored_release(&s);
+		json_decref(errors);
+		json_decref(draft);
 		return req_error(r, 503, "database_error", "the previous round cannot be read");
 	}
 	if (found)
@@ -414,16 +473,37 @@ int h_results(struct req *r)
 		"areas", areas, "gaps", gaps, "has_gaps", json_array_size(gaps) > 0, "plan", plan_view(r, a.id, &s.plan),
 		"has_plan", s.plan.n > 0, "changes", changes);
 	free(svg);
+	json_t *help = prev ? help_view(r, prev_id, prev, &s.sc) : NULL;
+	if (prev && !help) {
+		scored_release(&s);
+		json_decref(view);
+		json_decref(errors);
+		json_decref(draft);
+		return req_error(r, 503, "database_error", "the actions of the previous round cannot be read");
+	}
 	if (prev)
 		json_object_set_new(view, "previous",
-				    json_pack("{s:I, s:i, s:o, s:o, s:o}", "id", (json_int_t)prev->assessment_id, "round",
-					      prev->round, "then_text", need_text(prev->need_defined, prev->need), "now_text",
-					      need_text(s.sc.need_defined, s.sc.need), "change",
-					      change_json(r, prev->need_defined, prev->need, s.sc.need_defined, s.sc.need)));
+				    json_pack("{s:I, s:i, s:o, s:o, s:o, s:b, s:o}", "id", (json_int_t)prev->assessment_id,
+					      "round", prev->round, "then_text", need_text(prev->need_defined, prev->need),
+					      "now_text", need_text(s.sc.need_defined, s.sc.need), "change",
+					      change_json(r, prev->need_defined, prev->need, s.sc.need_defined, s.sc.need),
+					      "has_help", json_array_size(help) > 0, "help", help));
 	scored_release(&s);
+	int rc = h_actions_results_view(r, &a, view, err_rec, errors, draft);
+	json_object_set_new(view, "has_errors", json_boolean(errors && json_array_size(errors) > 0));
+	json_object_set_new(view, "errors", errors ? errors : json_array());
+	json_decref(draft);
+	if (rc != 0) {
+		json_decref(view);
+		return req_error(r, 503, "database_error", "the assistance actions cannot be read");
+	}
+	const char *saved = req_query(r, "action_saved");
+	const struct guide_rec *saved_rec = saved ? guide_rec(g, saved) : NULL;
+	if (saved_rec && status == 200)
+		json_object_set_new(view, "action_saved", json_string(en(saved_rec->json, "title")));
 	char title[200];
 	snprintf(title, sizeof(title), "%s %s %d", app_msg(r->app, "results.title"), h_country_name(r, a.country),
 		 a.round);
 	json_object_set_new(view, "title", json_string(title));
-	return req_render(r, 200, "results", view);
+	return req_render(r, status, "results", view);
 }

@@ -38,6 +38,39 @@ int h_api_answers_put(struct req *r);
 int h_api_scores(struct req *r);
 int h_api_plan(struct req *r);
 int h_results(struct req *r);
+/* The results page of a, answered with status; err_rec, errors (stolen) and
+ * draft (stolen) describe an action form that was refused (else NULL). */
+int h_results_page(struct req *r, int status, const struct assessment *a, const char *err_rec, json_t *errors,
+		   json_t *draft);
+
+/* h_actions.c: assistance actions (API, the results page's forms and views) */
+int h_api_actions_list(struct req *r);
+int h_api_action_create(struct req *r);
+int h_api_action_put(struct req *r);
+int h_api_action_patch(struct req *r);
+int h_action_save(struct req *r);
+/* Adds to a results page's view (whose "plan" items have their rec "id") each
+ * plan item's action (and, for those who may write them, its form: with the
+ * draft values and errors when err_rec names it), and every action of a (also
+ * those whose recommendation left the plan). errors and draft are borrowed;
+ * may be NULL. 0 or -1 (database error). */
+int h_actions_results_view(struct req *r, const struct assessment *a, json_t *view, const char *err_rec,
+			   json_t *errors, json_t *draft);
+/* The need of each area (index as g->areas) and whether it is defined. */
+struct area_needs {
+	bool defined[GUIDE_N_AREAS];
+	int need[GUIDE_N_AREAS];
+};
+/* The help delivered after the round prev_id: for each area with actions of
+ * prev_id marked delivered (for recommendations of that area), in guide order,
+ * {id, title, need_then, need_now, change (now - then), improved (change < 0),
+ * actions: [action]}; the figures null when not defined. A new array; NULL on a
+ * database error. */
+json_t *h_actions_help(struct req *r, long long prev_id, const struct area_needs *then, const struct area_needs *now);
+/* {previous_id, previous_round, areas: h_actions_help} for assessment a and its
+ * previous round, from the stored figures, into *out (NULL when a has no
+ * previous round). 0 or -1. */
+int h_actions_help_api(struct req *r, const struct assessment *a, json_t **out);
 
 /* h_dashboard.c */
 int h_dashboard(struct req *r);
@@ -130,8 +163,18 @@ void h_answers_parse(const struct guide *g, const json_t *stored, struct answer 
 json_t *h_assessment_view(struct req *r, const struct assessment *a);
 /* The country's display name; the code itself when unknown. */
 const char *h_country_name(struct req *r, const char *iso3);
-/* Checks a country code and round given by a user and creates the assessment.
- * Returns the new id (> 0), or 0 after setting an error on r (422/409). */
-long long h_create_assessment(struct req *r, const char *country, json_int_t round);
+/* Where a new round's answers came from (carry.h). */
+struct carried {
+	long long from_id;   /* 0: started empty */
+	int from_round;
+	int answers;         /* answers carried over */
+};
+/* Checks a country code and round given by a user and creates the assessment;
+ * with from_previous, pre-filled with the answers of the country's latest earlier
+ * round, each marked carried over (422 no_previous_round when there is none).
+ * Returns the new id (> 0), or 0 after setting an error on r (422/409).
+ * *carried (may be NULL) says what was carried over. */
+long long h_create_assessment(struct req *r, const char *country, json_int_t round, bool from_previous,
+			      struct carried *carried);
 
 #endif

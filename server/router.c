@@ -31,6 +31,7 @@ const struct route router_routes[] = {
 	{"POST",   "/assessments/:id/evidence",                   h_evidence_upload,      R_WRITE | R_UPLOAD,             ROLE_ANSWERERS},
 	{"GET",    "/assessments/:id/evidence/:eid",              h_evidence_download,    0,                              ROLE_ANY},
 	{"POST",   "/assessments/:id/evidence/:eid/delete",       h_evidence_delete,      R_WRITE,                        ROLE_ANSWERERS},
+	{"POST",   "/assessments/:id/actions",                    h_action_save,          R_WRITE,                        ROLE_ADMIN | ROLE_REVIEWER},
 	{"GET",    "/assessments/:id/history",                    h_history,              0,                              ROLE_ANY},
 	{"GET",    "/assessments/:id/history/:qid",               h_history_question,     0,                              ROLE_ANY},
 	{"GET",    "/dashboard",                                  h_dashboard,            0,                              ROLE_ADMIN | ROLE_REVIEWER},
@@ -58,6 +59,10 @@ const struct route router_routes[] = {
 	{"GET",    "/api/v1/assessments/:id/evidence",            h_api_evidence_list,    R_API,                          ROLE_ANY},
 	{"DELETE", "/api/v1/assessments/:id/evidence/:eid",       h_api_evidence_delete,  R_API | R_WRITE,                ROLE_ANSWERERS},
 	{"GET",    "/api/v1/assessments/:id/audit",               h_api_audit,            R_API,                          ROLE_ANY},
+	{"GET",    "/api/v1/assessments/:id/actions",             h_api_actions_list,     R_API,                          ROLE_ANY},
+	{"POST",   "/api/v1/assessments/:id/actions",             h_api_action_create,    R_API | R_WRITE,                ROLE_ADMIN | ROLE_REVIEWER},
+	{"PUT",    "/api/v1/assessments/:id/actions/:rec",        h_api_action_put,       R_API | R_WRITE,                ROLE_ADMIN | ROLE_REVIEWER},
+	{"PATCH",  "/api/v1/assessments/:id/actions/:rec",        h_api_action_patch,     R_API | R_WRITE,                ROLE_ADMIN | ROLE_REVIEWER},
 };
 const size_t router_n_routes = ARRAY_SIZE(router_routes);
 

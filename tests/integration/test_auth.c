@@ -343,6 +343,16 @@ static void test_throttling_per_account(void **state)
 	client_free(c);
 	/* another account from the same address is not affected */
 	assert_int_equal(login_status("otto", TESTSRV_PASSWORD), 303);
+	/* nor is the same account from another address: a stranger cannot lock a
+	 * colleague out */
+	c = client_new(&srv);
+	client_source(c, "127.0.0.2");
+	assert_int_equal(client_login(c, "rita", TESTSRV_PASSWORD), 303);
+	client_free(c);
+	/* (that success forgot the account's failures, as a success from here would) */
+	assert_int_equal(testsrv_query_int(&srv, "SELECT count(*) FROM login_failures WHERE username = 'rita'"), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(login_status("rita", "not rita's password either"), 422);
 
 	/* the failures age out of the window; a success forgets those of the account */
 	assert_int_equal(testsrv_exec(&srv, "UPDATE login_failures SET at = at - 901"), 0);

@@ -75,6 +75,14 @@ struct sample {
 #define COMMENT_JSON "{\"question\":\"prev.campaigns\",\"body\":\"Please give the figures\"}"
 #define UPLOAD "multipart"  /* a PDF attached to prev.campaigns, sent as multipart/form-data */
 #define PDF "%PDF-1.4\n% a law\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+/* assistance actions: a recommendation in the plan of a fixture (KEN round y), and
+ * an action of it */
+#define PLAN_ITEM(y) "INSERT OR IGNORE INTO assessment_plan_items(assessment_id, rec_id, area, position, n_triggers," \
+	" triggered_by) SELECT id, 'rec.awareness', 'prevention', 0, 1, '[\"prev.campaigns\"]' FROM assessments"  \
+	" WHERE country = 'KEN' AND round = " #y
+#define ACTION(y) "INSERT INTO actions(assessment_id, rec_id, status, created_at, updated_at) SELECT id," \
+	" 'rec.awareness', 'planned', 0, 0 FROM assessments WHERE country = 'KEN' AND round = " #y
+#define ACTION_JSON "{\"rec\":\"rec.awareness\",\"status\":\"planned\",\"partner\":\"A partner\"}"
 
 static const struct sample samples[] = {
 	/* public */
@@ -149,6 +157,13 @@ static const struct sample samples[] = {
 	 {PAGE, 200, 200, 200, 200, 404, 200}},
 	{"POST", "/assessments/:id/evidence/:eid/delete", "/assessments/{draft}/evidence/{evidence}/delete", "",
 	 {PAGE, 303, 403, 403, 303, 404, 403}, true},
+	/* assistance actions: reviewers (and administrators) record them, in any status */
+	{"POST", "/assessments/:id/actions", "/assessments/{draft}/actions", "rec=rec.awareness&status=planned",
+	 {PAGE, 303, 303, 403, 403, 403, 403}, true, PLAN_ITEM(2024)},
+	{"POST", "/assessments/:id/actions", "/assessments/{validated}/actions", "rec=rec.awareness&status=delivered",
+	 {PAGE, 303, 303, 403, 403, 403, 403}, true, PLAN_ITEM(2021)},
+	{"POST", "/assessments/:id/actions", "/assessments/{draft}/actions", "rec=rec.awareness&status=planned",
+	 {PAGE, 422, 422, 403, 403, 403, 403}, false, "DELETE FROM assessment_plan_items"}, /* not in the plan */
 	{"GET", "/assessments/:id/history", "/assessments/{draft}/history", NULL, {PAGE, 200, 200, 200, 200, 404, 200}},
 	{"GET", "/assessments/:id/history/:qid", "/assessments/{draft}/history/prev.campaigns", NULL,
 	 {PAGE, 200, 200, 200, 200, 404, 200}},
@@ -173,6 +188,8 @@ static const struct sample samples[] = {
 	{"GET", "/api/v1/countries", "/api/v1/countries", NULL, SIGNED_IN(API, 200)},
 	{"GET", "/api/v1/assessments", "/api/v1/assessments", NULL, SIGNED_IN(API, 200)},
 	{"POST", "/api/v1/assessments", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2030}",
+	 {API, 201, 201, 201, 201, 422, 403}, true},
+	{"POST", "/api/v1/assessments", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2030,\"from_previous\":true}",
 	 {API, 201, 201, 201, 201, 422, 403}, true},
 	{"GET", "/api/v1/assessments/:id", "/api/v1/assessments/{draft}", NULL, {API, 200, 200, 200, 200, 404, 200}},
 	{"GET", "/api/v1/assessments/:id", "/api/v1/assessments/{other}", NULL, {API, 200, 200, 404, 404, 200, 404}},
@@ -230,6 +247,22 @@ static const struct sample samples[] = {
 	 {API, 200, 200, 200, 200, 404, 200}},
 	{"GET", "/api/v1/assessments/:id/audit", "/api/v1/assessments/{other}/audit", NULL,
 	 {API, 200, 200, 404, 404, 200, 404}},
+	{"GET", "/api/v1/assessments/:id/actions", "/api/v1/assessments/{draft}/actions", NULL,
+	 {API, 200, 200, 200, 200, 404, 200}},
+	{"GET", "/api/v1/assessments/:id/actions", "/api/v1/assessments/{other}/actions", NULL,
+	 {API, 200, 200, 404, 404, 200, 404}},
+	{"POST", "/api/v1/assessments/:id/actions", "/api/v1/assessments/{draft}/actions", ACTION_JSON,
+	 {API, 201, 201, 403, 403, 403, 403}, true, PLAN_ITEM(2024)},
+	{"POST", "/api/v1/assessments/:id/actions", "/api/v1/assessments/{draft}/actions", ACTION_JSON,
+	 {API, 409, 409, 403, 403, 403, 403}, false, PLAN_ITEM(2024) ";" ACTION(2024)},
+	{"PUT", "/api/v1/assessments/:id/actions/:rec", "/api/v1/assessments/{draft}/actions/rec.awareness",
+	 "{\"status\":\"delivered\"}", {API, 201, 201, 403, 403, 403, 403}, true, PLAN_ITEM(2024)},
+	{"PUT", "/api/v1/assessments/:id/actions/:rec", "/api/v1/assessments/{draft}/actions/rec.awareness",
+	 "{\"status\":\"delivered\"}", {API, 200, 200, 403, 403, 403, 403}, true, ACTION(2024)},
+	{"PATCH", "/api/v1/assessments/:id/actions/:rec", "/api/v1/assessments/{draft}/actions/rec.awareness",
+	 "{\"status\":\"in_progress\"}", {API, 200, 200, 403, 403, 403, 403}, true, ACTION(2024)},
+	{"PATCH", "/api/v1/assessments/:id/actions/:rec", "/api/v1/assessments/{draft}/actions/rec.awareness",
+	 "{\"status\":\"in_progress\"}", {API, 404, 404, 403, 403, 403, 403}},
 };
 
 /* The routes anyone may use without signing in: exactly these. */
@@ -323,7 +356,7 @@ static void reset(void)
 		 "DELETE FROM users WHERE username = 'newcomer';"
 		 "UPDATE users SET role = 'official', country = 'KEN', focal_point = 0, disabled = 0, must_change = 0"
 		 " WHERE username = 'target';"
-		 "DELETE FROM comments; DELETE FROM evidence;"
+		 "DELETE FROM comments; DELETE FROM evidence; DELETE FROM actions;"
 		 "INSERT INTO comments(id, assessment_id, question_id, author_id, kind, body, created_at)"
 		 " VALUES (%d, %lld, 'prev.campaigns', %lld, 'review', 'Which campaigns?', 0);"
 		 "INSERT INTO evidence(id, assessment_id, question_id, filename, type, size, sha256, uploaded_by,"

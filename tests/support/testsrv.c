@@ -102,6 +102,11 @@ void client_free(struct client *c)
 	free(c);
 }
 
+void client_source(struct client *c, const char *addr)
+{
+	curl_easy_setopt(c->h, CURLOPT_INTERFACE, addr);
+}
+
 void client_header(struct client *c, const char *line)
 {
 	c->headers = curl_slist_append(c->headers, line);

@@ -36,6 +36,9 @@ bool resp_header(const struct resp *r, const char *name, char *buf, size_t n);
 struct client;
 struct client *client_new(const struct testsrv *s);
 void client_free(struct client *c);
+/* Makes c connect from another loopback address (e.g. "127.0.0.2"), as another
+ * client machine would. */
+void client_source(struct client *c, const char *addr);
 /* Adds a request header for every later request ("Name: value"). */
 void client_header(struct client *c, const char *line);
 
