@@ -122,11 +122,17 @@ int h_password_change(struct req *r)
 	json_decref(errors);
 	if (auth_password_hash(fresh, r->app->cfg.fast_pwhash, hash) != 0)
 		return req_error(r, 503, "server_busy", "the password cannot be changed now; try again");
-	/* the other sessions and every API token of the account end with the old password */
+	/* the route is R_SELFTX: the slow password work above ran outside the write
+	 * lock; the writes are one short transaction. The other sessions and every API
+	 * token of the account end with the old password. */
+	if (db_begin(r->db) != 0)
+		return req_error(r, 503, "database_busy", "the database is busy; try again");
 	if (db_user_set_password(r->db, a.id, hash, false) != 0 ||
 	    db_sessions_delete_user(r->db, a.id, r->session_hash) != 0 || db_tokens_delete_user(r->db, a.id) != 0 ||
-	    db_audit_user(r->db, a.id, "password_changed", a.id, NULL, NULL) != 0)
+	    db_audit_user(r->db, a.id, "password_changed", a.id, NULL, NULL) != 0 || db_commit(r->db) != 0) {
+		db_rollback(r->db);
 		return req_error(r, 503, "database_error", "the password could not be changed");
+	}
 	return req_redirect(r, "/account/password?changed=1");
 }
 

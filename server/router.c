@@ -17,7 +17,7 @@ const struct route router_routes[] = {
 	{"POST",   "/login",                                      h_login,                R_PUBLIC | R_WRITE | R_SELFTX,  ROLE_ANY},
 	{"POST",   "/logout",                                     h_logout,               R_WRITE | R_PWCHANGE,           ROLE_ANY},
 	{"GET",    "/account/password",                           h_password_form,        R_PWCHANGE,                     ROLE_ANY},
-	{"POST",   "/account/password",                           h_password_change,      R_WRITE | R_PWCHANGE,           ROLE_ANY},
+	{"POST",   "/account/password",                           h_password_change,      R_WRITE | R_PWCHANGE | R_SELFTX, ROLE_ANY},
 	{"GET",    "/",                                           h_home,                 0,                              ROLE_ANY},
 	{"GET",    "/assessments",                                h_assessment_list,      0,                              ROLE_ANY},
 	{"POST",   "/assessments",                                h_assessment_create,    R_WRITE,                        ROLE_WRITERS},
