@@ -199,7 +199,8 @@ int db_migrate(struct db *db, const char *dir)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 
 	int applied = 0;
 	for (size_t i = 0; i < n && applied >= 0; i++) {
