@@ -64,9 +64,20 @@ fuzz:
 	    build-fuzz/corpus_$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# make run [DB=path]: the server on http://127.0.0.1:8080 with that database
+DB ?= data/somguide.db
 run: deps $(BUILD)/somguide
-	@mkdir -p data
-	$(BUILD)/somguide serve --db data/somguide.db
+	@mkdir -p $(dir $(DB))
+	$(BUILD)/somguide serve --db $(DB)
+
+# make demo [DEMO_DB=path]: the demo data set (generated, fictional: every country,
+# two rounds, actions, carried-over answers, comments, accounts) in a new database,
+# replacing an earlier demo there (never another database); then make run DB=...
+DEMO_DB ?= data/demo.db
+demo: deps $(BUILD)/somguide
+	@mkdir -p $(dir $(DEMO_DB))
+	@$(BUILD)/somguide demo --replace --db $(DEMO_DB)
+	@echo "now: make run DB=$(DEMO_DB)   (then open http://127.0.0.1:8080 and sign in with an account above)"
 
 unit: $(UNIT) $(REPLAY)
 integration: $(INTEG) $(BUILD)/somguide

@@ -13,6 +13,7 @@
 #include "app.h"
 #include "cli_user.h"
 #include "db.h"
+#include "demo.h"
 #include "guide.h"
 #include "log.h"
 #include "seed.h"
@@ -31,6 +32,7 @@ static const char usage[] =
 	"  check-guide  validate a guide file and print every problem\n"
 	"  backup       write a consistent online copy of the database\n"
 	"  seed         fill a database with generated, fictional assessments\n"
+	"  demo         write the demo data set (fictional) with its accounts into a new database\n"
 	"  user add     create an account (the password is read from standard input)\n"
 	"\n"
 	"  somguide COMMAND --help   options of a command\n"
@@ -249,6 +251,7 @@ int main(int argc, char **argv)
 		{"check-guide", cmd_check_guide},
 		{"backup", cmd_backup},
 		{"seed", seed_main},
+		{"demo", demo_main},
 		{"user", cli_user_main},
 	};
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

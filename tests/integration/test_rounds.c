@@ -8,6 +8,7 @@
  *   the progress view counting what is not yet confirmed, scores equal to the
  *   previous round's until something changes;
  * - the help delivered after a round and whether its areas improved;
+ * - `somguide demo`: a database the server starts on, with full dashboards.
  *
  * The tests run in order and build on each other: KEN 2024 (answer set D below)
  * gets actions; KEN 2026 is started from it and edited; KEN 2028 from 2026.
@@ -19,11 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "htmlcheck.h"
+#include "log.h"
 #include "testsrv.h"
 
 static struct testsrv srv;
@@ -702,6 +705,97 @@ static void test_delivered_help(void **state)
 	client_free(c);
 }
 
+/* ---- the demo data set ------------------------------------------------------- */
+
+static void test_demo(void **state)
+{
+	struct testsrv demo;
+	memset(&demo, 0, sizeof(demo));
+	snprintf(demo.dir, sizeof(demo.dir), "/tmp/somguide-demo-XXXXXX");
+	assert_non_null(mkdtemp(demo.dir));
+	snprintf(demo.db_path, sizeof(demo.db_path), "%s/demo.db", demo.dir);
+	char cmd[512], out[8192] = "";
+	snprintf(cmd, sizeof(cmd), "%s demo --db %s --password 'demo password for tests' 2>&1", somguide_bin(),
+		 demo.db_path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	int rc = pclose(p);
+	if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 0)
+		fail_msg("somguide demo: %d: %s", rc, out);
+	assert_non_null(strstr(out, "generated and fictional"));
+	assert_non_null(strstr(out, "one password for all, shown only now: demo password for tests"));
+	assert_non_null(strstr(out, "reviewer"));
+	/* an existing file is never overwritten; --replace replaces only a demo */
+	p = popen(cmd, "r");
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	rc = pclose(p);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+	assert_non_null(strstr(out, "exists"));
+	snprintf(cmd, sizeof(cmd), "%s demo --replace --db %s 2>&1", somguide_bin(), srv.db_path);
+	p = popen(cmd, "r");
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	rc = pclose(p);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+	assert_non_null(strstr(out, "is not a demo database"));
+
+	/* what it holds */
+	struct testsrv *d = &demo;
+	assert_true(testsrv_query_int(d, "SELECT count(DISTINCT country) FROM assessments") >= 100);
+	assert_int_equal(testsrv_query_int(d, "SELECT count(DISTINCT round) FROM assessments"), 2);
+	assert_int_equal(testsrv_query_int(d, "SELECT count(DISTINCT status) FROM assessments"), 4);
+	assert_true(testsrv_query_int(d, "SELECT count(*) FROM actions WHERE status = 'delivered'") > 0);
+	assert_int_equal(testsrv_query_int(d, "SELECT count(DISTINCT status) FROM actions"), 4);
+	assert_true(testsrv_query_int(d, "SELECT count(*) FROM answers WHERE carried_from = 2023") > 0);
+	assert_true(testsrv_query_int(d, "SELECT count(*) FROM comments WHERE kind = 'reply'") > 0);
+	assert_int_equal(testsrv_query_int(d, "SELECT count(*) FROM answers a JOIN assessments s ON s.id = a.assessment_id"
+					      " WHERE a.carried_from IS NOT NULL AND s.round = 2023"),
+			 0);
+
+	/* the server starts on it; the dashboard is full */
+	struct app_config cfg = {
+		.bind = "127.0.0.1",
+		.db_path = demo.db_path,
+		.guide_path = "schema/guide.json",
+		.root = ".",
+		.threads = 2,
+	};
+	log_set_level(getenv("TEST_VERBOSE") ? LOG_DEBUG : LOG_QUIET);
+	assert_int_equal(app_start(&demo.app, &cfg), 0);
+	snprintf(demo.base, sizeof(demo.base), "http://127.0.0.1:%u", demo.app.port);
+	struct client *rev = client_new(&demo);
+	assert_int_equal(client_login(rev, "reviewer", "demo password for tests"), 303);
+	struct resp r;
+	get_page(rev, "/dashboard", 200, &r);
+	int rows = 0;
+	for (const char *s = r.body; (s = strstr(s, "<tr><th scope=\"row\"><a href=\"/assessments/")); s++)
+		rows++;
+	if (rows < 100)
+		fail_msg("the demo dashboard lists %d countries", rows);
+	resp_free(&r);
+	/* Kenya 2026: a draft started from 2023, with its help compared */
+	long long k26 = testsrv_query_int(d, "SELECT id FROM assessments WHERE country = 'KEN' AND round = 2026");
+	char path[96];
+	snprintf(path, sizeof(path), "/assessments/%lld/results", k26);
+	get_page(rev, path, 200, &r);
+	assert_non_null(strstr(r.body, "Help delivered after round 2023"));
+	resp_free(&r);
+	client_free(rev);
+	struct client *focal = client_new(&demo);
+	assert_int_equal(client_login(focal, "focal.ken", "demo password for tests"), 303);
+	snprintf(path, sizeof(path), "/assessments/%lld", k26);
+	get_page(focal, path, 200, &r);
+	assert_non_null(strstr(r.body, "answers carried over from round 2023"));
+	resp_free(&r);
+	get_page(focal, "/dashboard", 403, &r);
+	resp_free(&r);
+	client_free(focal);
+	testsrv_stop(&demo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_actions_pages),
 		cmocka_unit_test(test_carry_over),
 		cmocka_unit_test(test_delivered_help),
+		cmocka_unit_test(test_demo),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
