@@ -373,9 +373,9 @@ static int render_area(struct req *r, int status, const struct assessment *a, in
 				 guide_text(json_object_get(area->json, "title"), "en"), "description",
 				 guide_text(json_object_get(area->json, "description"), "en"), "questions", qs, "nav", nav);
 	view_set_errors(view, errors);
-	int n_carried = 0, carried_round = 0;
+	int n_carried = 0, carried_round = 0; /* as the overview counts them: shown questions */
 	for (size_t k = 0; k < area->n_q; k++)
-		if (states[k].carried_from) {
+		if (states[k].carried_from && guide_question_visible(g, &g->questions[area->first_q + k], answers)) {
 			n_carried++;
 			carried_round = states[k].carried_from;
 		}

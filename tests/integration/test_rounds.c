@@ -519,7 +519,7 @@ static void test_carry_over(void **state)
 	assert_non_null(strstr(r.body, "Carried over from 2024</span> \xe2\x80\x94 confirm or change"));
 	assert_non_null(strstr(r.body, "name=\"confirm.prev.campaigns\" value=\"1\">"));
 	assert_non_null(strstr(r.body, "name=\"confirm_all\""));
-	assert_non_null(strstr(r.body, "<strong>2</strong> answers of this area were carried over from round 2024"));
+	assert_non_null(strstr(r.body, "<strong>2</strong> answers of this area carried over from round 2024 are not yet confirmed."));
 	resp_free(&r);
 	struct client *obs = browser("rd-obs");
 	get_page(obs, path, 200, &r);
