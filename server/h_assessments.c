@@ -185,7 +185,37 @@ struct qview {
 	const char *error;
 	int carried_from;   /* the stored answer is carried over from this round; 0: not */
 	bool confirm;       /* its "confirm" box is ticked (as posted) */
+	char version[17];   /* of the stored answer: the form sends it back as s.QID */
 };
+
+/* A short fingerprint of a stored answer (value and comment), "0" for none. The
+ * area form carries it per question, so that saving a page opened before someone
+ * else changed an answer is noticed instead of overwriting their change. */
+static void answer_version(const json_t *entry, char out[17])
+{
+	if (!entry) {
+		strcpy(out, "0");
+		return;
+	}
+	char *v = json_dumps(json_object_get(entry, "value"), JSON_COMPACT | JSON_ENCODE_ANY);
+	const char *c = json_string_value(json_object_get(entry, "comment"));
+	unsigned long long h = 1469598103934665603ull;
+	for (const char *p = v ? v : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h = (h ^ 0x1f) * 1099511628211ull;
+	for (const char *p = c ? c : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	free(v);
+	snprintf(out, 17, "%016llx", h);
+}
+
+/* The versions of an area's stored answers into states[]. */
+static void version_states(const struct guide *g, const struct guide_area *area, const json_t *stored,
+			   struct qview *states)
+{
+	for (size_t k = 0; k < area->n_q; k++)
+		answer_version(json_object_get(stored, g->questions[area->first_q + k].id), states[k].version);
+}
 
 /* The carried-over marks of an area's stored answers into states[]; posted: also
  * whether each "confirm.QID" box was ticked. */
@@ -317,6 +347,7 @@ static json_t *question_view(struct req *r, const struct guide_question *q, cons
 			      "reserved", reserved, "raw", rawtext ? rawtext : "", "comment",
 			      s->comment ? s->comment : "", "refs", refs_text(q), "show_if", show_if_text(g, q),
 			      "visible", visible, "answered", s->value != NULL);
+	json_object_set_new(v, "version", json_string(s->version[0] ? s->version : "0"));
 	json_object_set_new(v, "is_choice", json_boolean(q->type == Q_CHOICE || q->type == Q_SCALE));
 	json_object_set_new(v, "is_multi", json_boolean(q->type == Q_MULTI));
 	json_object_set_new(v, "is_number", json_boolean(q->type == Q_NUMBER));
@@ -431,6 +462,7 @@ int h_area_page(struct req *r, int status, const struct assessment *a, int ai, j
 		states[k].comment = json_string_value(json_object_get(e, "comment"));
 	}
 	carry_states(r, g, area, stored, states, false);
+	version_states(g, area, stored, states);
 	int st = render_area(r, status, a, ai, states, ans, errors);
 	free(states);
 	free(ans);
@@ -468,6 +500,7 @@ int h_area_save(struct req *r)
 	struct qview *states = xcalloc(n ? n : 1, sizeof(*states));
 	json_t **values = xcalloc(n ? n : 1, sizeof(*values));
 	char (*errs)[200] = xcalloc(n ? n : 1, sizeof(*errs));
+	bool *absent = xcalloc(n ? n : 1, sizeof(*absent));
 	struct answer *ans = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*ans));
 	json_t *stored = db_answers_get(r->db, a.id);
 	if (!stored) {
@@ -476,15 +509,29 @@ int h_area_save(struct req *r)
 	}
 	h_answers_parse(g, stored, ans);
 	carry_states(r, g, area, stored, states, true);
+	version_states(g, area, stored, states);
 	int n_errors = 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct guide_question *q = &g->questions[area->first_q + k];
-		char cname[128];
+		char cname[128], vname[128], qname[128];
 		snprintf(cname, sizeof(cname), "c.%s", q->id);
+		snprintf(vname, sizeof(vname), "s.%s", q->id);
+		snprintf(qname, sizeof(qname), "q.%s", q->id);
+		/* a question the form did not carry at all is left as it is */
+		if (!req_field(r, vname) && !req_field(r, qname) && !req_field(r, cname)) {
+			const json_t *e = json_object_get(stored, q->id);
+			absent[k] = true;
+			states[k].value = json_object_get(e, "value");
+			states[k].comment = json_string_value(json_object_get(e, "comment"));
+			continue;
+		}
 		states[k].comment = req_form(r, cname);
-		if (states[k].comment && strlen(states[k].comment) > COMMENT_MAX) {
-			snprintf(errs[k], sizeof(errs[k]), "The comment is longer than %d characters.", COMMENT_MAX);
+		if (states[k].comment && (strlen(states[k].comment) > COMMENT_MAX ||
+					  !util_utf8_valid(states[k].comment, strlen(states[k].comment)))) {
+			snprintf(errs[k], sizeof(errs[k]), "The comment is longer than %d characters or holds characters "
+				 "that are not allowed.", COMMENT_MAX);
 			states[k].error = errs[k];
+			states[k].comment = NULL;
 			n_errors++;
 		}
 		if (form_answer_value(r->fields, r->n_fields, q, &values[k], &states[k].raw, errs[k], sizeof(errs[k])) != 0) {
@@ -510,9 +557,42 @@ int h_area_save(struct req *r)
 		errors = NULL;
 		goto out;
 	}
+	/* someone else changed an answer since this page was opened: show theirs and
+	 * the user's, store nothing (a second save, with the new version, overwrites) */
+	int n_conflicts = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct guide_question *q = &g->questions[area->first_q + k];
+		char vname[128];
+		snprintf(vname, sizeof(vname), "s.%s", q->id);
+		const char *seen = req_form(r, vname);
+		if (absent[k] || !seen || strcmp(seen, states[k].version) == 0)
+			continue;
+		const char *comment = states[k].comment ? states[k].comment : "";
+		json_t *mine = json_pack("{s:O?, s:s}", "value", values[k] ? values[k] : (*comment ? json_null() : NULL),
+					 "comment", comment);
+		char mine_v[17];
+		answer_version(values[k] || *comment ? mine : NULL, mine_v);
+		json_decref(mine);
+		if (strcmp(mine_v, states[k].version) == 0)
+			continue; /* both made the same change */
+		snprintf(errs[k], sizeof(errs[k]), "Someone else changed this answer after you opened the page. "
+			 "Your version is shown; check it and save again to keep it.");
+		states[k].error = errs[k];
+		n_conflicts++;
+	}
+	if (n_conflicts) {
+		json_array_append_new(errors, json_pack("{s:s}", "message",
+							"Answers were changed by someone else while you worked; nothing "
+							"was saved. Check the answers marked below and save again."));
+		st = render_area(r, 409, &a, ai, states, ans, errors);
+		errors = NULL;
+		goto out;
+	}
 	const char *confirm_all = req_form(r, "confirm_all");
 	for (size_t k = 0; k < n; k++) {
 		const struct guide_question *q = &g->questions[area->first_q + k];
+		if (absent[k])
+			continue;
 		const char *comment = states[k].comment ? states[k].comment : "";
 		/* a comment without an answer is kept, with a null value */
 		char *vj = values[k] ? json_dumps(values[k], JSON_COMPACT | JSON_ENCODE_ANY)
@@ -542,6 +622,7 @@ out:
 	json_decref(errors);
 	for (size_t k = 0; k < n; k++)
 		json_decref(values[k]);
+	free(absent);
 	free(values);
 	free(states);
 	free(errs);

@@ -215,6 +215,87 @@ static void test_invalid_form_keeps_values(void **state)
 	client_free(c);
 }
 
+/* The value of a hidden input of that name in a page (static buffer). */
+static const char *hidden_value(const char *html, const char *name)
+{
+	static char v[64];
+	char key[160];
+	snprintf(key, sizeof(key), "name=\"%s\" value=\"", name);
+	const char *p = strstr(html, key);
+	v[0] = '\0';
+	if (p) {
+		p += strlen(key);
+		size_t n = strcspn(p, "\"");
+		snprintf(v, sizeof(v), "%.*s", (int)(n < sizeof(v) ? n : sizeof(v) - 1), p);
+	}
+	return v;
+}
+
+static void test_concurrent_edits_not_lost(void **state)
+{
+	struct client *c = signed_in_client();
+	long long id = create_via_form(c, "ARG", "2026");
+	char page[128], api[128];
+	snprintf(page, sizeof(page), "/assessments/%lld/areas/prevention", id);
+	snprintf(api, sizeof(api), "/api/v1/assessments/%lld/answers", id);
+	struct resp r;
+	char hdr[128];
+	assert_int_equal(client_get(c, page, &r), 0);
+	char csrf[128], seen[64];
+	snprintf(csrf, sizeof(csrf), "%s", find_csrf(r.body));
+	snprintf(seen, sizeof(seen), "%s", hidden_value(r.body, "s.prev.campaigns"));
+	assert_string_equal(seen, "0");
+	resp_free(&r);
+	snprintf(hdr, sizeof(hdr), "X-CSRF-Token: %s", csrf);
+
+	/* a colleague answers while this page is open */
+	static const char theirs[] = "{\"answers\":{\"prev.campaigns\":{\"value\":\"effective\"},"
+				     "\"prev.budget\":{\"value\":900}}}";
+	assert_int_equal(client_request(c, "PUT", api, "application/json", theirs, strlen(theirs), hdr, &r), 0);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+
+	/* saving the stale page: 409, their answer kept, the user's choice shown */
+	char form[512];
+	snprintf(form, sizeof(form), "csrf_token=%s&s.prev.campaigns=%s&q.prev.campaigns=none", csrf, seen);
+	assert_int_equal(client_post_form(c, page, form, &r), 0);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "Someone else changed this answer"));
+	assert_non_null(strstr(r.body, "value=\"none\" checked"));
+	char fresh[64];
+	snprintf(fresh, sizeof(fresh), "%s", hidden_value(r.body, "s.prev.campaigns"));
+	assert_string_not_equal(fresh, "0");
+	resp_free(&r);
+	snprintf(page, sizeof(page), "/api/v1/assessments/%lld", id);
+	assert_int_equal(client_get(c, page, &r), 0);
+	json_t *ans = json_object_get(r.json, "answers");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "prev.campaigns"), "value")),
+			    "effective");
+	resp_free(&r);
+
+	/* saving again from the re-shown page (new version) keeps the user's answer;
+	 * the budget, absent from this form, is left alone */
+	snprintf(page, sizeof(page), "/assessments/%lld/areas/prevention", id);
+	snprintf(form, sizeof(form), "csrf_token=%s&s.prev.campaigns=%s&q.prev.campaigns=none", csrf, fresh);
+	assert_int_equal(client_post_form(c, page, form, &r), 0);
+	assert_int_equal(r.status, 303);
+	resp_free(&r);
+	snprintf(page, sizeof(page), "/api/v1/assessments/%lld", id);
+	assert_int_equal(client_get(c, page, &r), 0);
+	ans = json_object_get(r.json, "answers");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "prev.campaigns"), "value")), "none");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(ans, "prev.budget"), "value")), 900);
+	resp_free(&r);
+
+	/* a comment that is not UTF-8 is refused, not stored half-readable */
+	snprintf(page, sizeof(page), "/assessments/%lld/areas/prevention", id);
+	snprintf(form, sizeof(form), "csrf_token=%s&q.prev.budget=900&c.prev.budget=bad%%FFbyte", csrf);
+	assert_int_equal(client_post_form(c, page, form, &r), 0);
+	assert_int_equal(r.status, 422);
+	resp_free(&r);
+	client_free(c);
+}
+
 static void test_csrf_refused(void **state)
 {
 	struct client *c = signed_in_client();
@@ -353,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_static_files),
 		cmocka_unit_test(test_form_saved_and_read_back),
 		cmocka_unit_test(test_invalid_form_keeps_values),
+		cmocka_unit_test(test_concurrent_edits_not_lost),
 		cmocka_unit_test(test_csrf_refused),
 		cmocka_unit_test(test_html_escaping_of_user_input),
 		cmocka_unit_test(test_error_pages),
