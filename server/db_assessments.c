@@ -167,8 +167,18 @@ json_t *db_answers_get(struct db *db, long long assessment_id)
 		json_t *by = sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null()
 								       : json_integer(sqlite3_column_int64(st, 4));
 		bool carried = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		/* a comment stored before comments were checked may not be UTF-8: show it
+		 * mended rather than lose the whole answer from view */
+		json_t *comment = json_string(db_col_text(st, 2));
+		if (!comment) {
+			char *copy = xstrdup(db_col_text(st, 2));
+			util_utf8_sanitize(copy);
+			comment = json_string(copy);
+			free(copy);
+			log_warn("assessment %lld: the comment on %s is not UTF-8", assessment_id, db_col_text(st, 0));
+		}
 		json_object_set_new(obj, db_col_text(st, 0),
-				    json_pack("{s:o, s:s, s:s, s:o, s:b, s:o}", "value", v, "comment", db_col_text(st, 2),
+				    json_pack("{s:o, s:o, s:s, s:o, s:b, s:o}", "value", v, "comment", comment,
 					      "updated_at", at, "updated_by", by, "carried_over", carried, "carried_from",
 					      carried ? json_integer(sqlite3_column_int(st, 5)) : json_null()));
 	}
