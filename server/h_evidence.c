@@ -33,7 +33,13 @@ static long long evidence_add(struct req *r, const struct assessment *a, const s
 		req_error(r, 409, "not_editable", "This assessment is %s; evidence can no longer be added.", a->status);
 		return 0;
 	}
-	const struct form_field *f = req_field(r, "file");
+	/* the area page's upload form has one file box per question (file.QID); the
+	 * pressed button names the question */
+	char field[128];
+	snprintf(field, sizeof(field), "file.%s", q->id);
+	const struct form_field *f = req_field(r, field);
+	if (!f)
+		f = req_field(r, "file");
 	if (!f || !f->filename || !f->filename[0]) {
 		req_error(r, 422, "no_file", "Choose a file to attach.");
 		return 0;

@@ -177,7 +177,13 @@ int h_comment_create(struct req *r)
 	if (!q)
 		return req_error(r, 422, "invalid_comment",
 				 "The form names no question of the guide; reload the page and try again.");
-	const char *body = req_form(r, "body");
+	/* the area page has one comment form; each question's box is body.QID and its
+	 * button names the question */
+	char name[128];
+	snprintf(name, sizeof(name), "body.%s", q->id);
+	const char *body = req_form(r, name);
+	if (!body)
+		body = req_form(r, "body");
 	if (comment_add(r, &a, q, body) <= 0)
 		return h_area_error(r, &a, q, "comment_error", body);
 	return redirect_to_question(r, &a, q);
@@ -363,6 +369,7 @@ int h_review_area_view(struct req *r, const struct assessment *a, json_t *view)
 	bool closed = strcmp(a->status, "validated") == 0;
 	bool reviewer = h_is_reviewer(r), official = h_is_official(r);
 	bool can_upload = h_editable(a) && (official || h_is_admin(r));
+	bool any_comment = false;
 	size_t i;
 	json_t *qv;
 	json_array_foreach(json_object_get(view, "questions"), i, qv) {
@@ -381,6 +388,7 @@ int h_review_area_view(struct req *r, const struct assessment *a, json_t *view)
 		json_array_foreach(json_object_get(eq, qid), k, c)
 			json_array_append_new(es, evidence_view(r, a, c));
 		bool can_comment = !closed && (reviewer || (official && has_review));
+		any_comment |= can_comment;
 		bool show = json_array_size(cs) || json_array_size(es) || can_comment || can_upload;
 		json_object_set_new(qv, "show_review", json_boolean(show));
 		json_object_set_new(qv, "has_comments", json_boolean(json_array_size(cs) > 0));
@@ -400,6 +408,9 @@ int h_review_area_view(struct req *r, const struct assessment *a, json_t *view)
 	json_object_set_new(view, "evidence_accept", json_string(evidence_accept()));
 	json_object_set_new(view, "evidence_types", json_string(evidence_types_text()));
 	json_object_set_new(view, "evidence_limit", json_string(limit));
+	/* the page holds one comment form and one upload form, shared by its questions */
+	json_object_set_new(view, "comment_form", json_boolean(any_comment));
+	json_object_set_new(view, "upload_form", json_boolean(can_upload));
 	json_decref(cq);
 	json_decref(eq);
 	json_decref(comments);

@@ -377,7 +377,7 @@ async function main() {
 		await rev.page.goto(`${server.base}/assessments/${id}/areas/prevention`);
 		await rev.page.fill('[id="comment-body-prev.campaigns-count"]', 'Please give the source and the year of the 12 campaigns.');
 		await Promise.all([rev.page.waitForURL(/#question-prev\.campaigns-count$/),
-			rev.page.click('button[form="comment-form-prev.campaigns-count"]')]);
+			rev.page.click('button[form="comment-form"][value="prev.campaigns-count"]')]);
 		await rev.page.waitForSelector('[id="question-prev.campaigns-count"] .review-comment >> text=Please give the source');
 		await shot(rev.page, 'reviewer-commented');
 		await rev.page.goto(`${server.base}/assessments/${id}`);

@@ -138,13 +138,17 @@ static void body_adds(struct body *b, const char *s)
 static struct body multipart(const char *csrf, const char *qid, const char *filename, const void *data, size_t n)
 {
 	struct body b = {NULL, 0};
-	char part[512];
+	char part[1024];
 	snprintf(part, sizeof(part),
 		 "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n%s\r\n"
 		 "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"question\"\r\n\r\n%s\r\n"
-		 "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+		 /* as the area page sends it: an empty box of another question first,
+		  * then this question's box (file.QID) */
+		 "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file.other.question\"; filename=\"\"\r\n"
+		 "Content-Type: application/octet-stream\r\n\r\n\r\n"
+		 "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file.%s\"; filename=\"%s\"\r\n"
 		 "Content-Type: application/octet-stream\r\n\r\n",
-		 csrf, qid, filename);
+		 csrf, qid, qid, filename);
 	body_adds(&b, part);
 	body_add(&b, data, n);
 	body_adds(&b, "\r\n--" BOUNDARY "--\r\n");
@@ -225,13 +229,14 @@ static void test_comments(void **state)
 	/* the reviewer sees the comment box and comments through the page */
 	snprintf(path, sizeof(path), "/assessments/%lld/areas/prevention", id);
 	assert_int_equal(get(&rev, path, &r), 200);
-	assert_non_null(strstr(r.body, "id=\"comment-form-prev.campaigns\""));
-	assert_non_null(strstr(r.body, "form=\"comment-form-prev.campaigns\""));
-	assert_null(strstr(r.body, "id=\"evidence-form-prev.campaigns\"")); /* reviewers attach nothing */
+	assert_non_null(strstr(r.body, "id=\"comment-form\""));
+	assert_non_null(strstr(r.body, "name=\"body.prev.campaigns\" form=\"comment-form\""));
+	assert_non_null(strstr(r.body, "form=\"comment-form\" name=\"question\" value=\"prev.campaigns\""));
+	assert_null(strstr(r.body, "id=\"evidence-form\"")); /* reviewers attach nothing */
 	assert_html(&r);
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/assessments/%lld/comments", id);
-	snprintf(form, sizeof(form), "csrf_token=%s&question=prev.campaigns&body=%s", rev.csrf,
+	snprintf(form, sizeof(form), "csrf_token=%s&question=prev.campaigns&body.prev.campaigns=%s", rev.csrf,
 		 urlenc("Please cite the <law> & its \"article\" number."));
 	assert_int_equal(post_form(&rev, path, form, &r), 303);
 	char loc[256];
@@ -264,8 +269,8 @@ static void test_comments(void **state)
 	assert_int_equal(get(&fp, path, &r), 200);
 	assert_null(strstr(r.body, "<law>"));
 	assert_non_null(strstr(r.body, "Please cite the &lt;law&gt; &amp; its &quot;article&quot; number."));
-	assert_non_null(strstr(r.body, "id=\"comment-form-prev.campaigns\""));
-	assert_null(strstr(r.body, "id=\"comment-form-prev.channels\"")); /* no thread there */
+	assert_non_null(strstr(r.body, "name=\"body.prev.campaigns\""));
+	assert_null(strstr(r.body, "name=\"body.prev.channels\"")); /* no thread there */
 	assert_null(strstr(r.body, "id=\"resolve-")); /* officials do not resolve */
 	assert_html(&r);
 	resp_free(&r);
@@ -273,7 +278,7 @@ static void test_comments(void **state)
 	/* the observer reads it but has no box, and cannot post */
 	assert_int_equal(get(&obs, path, &r), 200);
 	assert_non_null(strstr(r.body, "Please cite the &lt;law&gt;"));
-	assert_null(strstr(r.body, "id=\"comment-form-"));
+	assert_null(strstr(r.body, "id=\"comment-form\""));
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/assessments/%lld/comments", id);
 	snprintf(form, sizeof(form), "csrf_token=%s&question=prev.campaigns&body=me+too", obs.csrf);
@@ -409,7 +414,8 @@ static void test_evidence(void **state)
 	/* the official sees the upload control under each question */
 	snprintf(path, sizeof(path), "/assessments/%lld/areas/legislation", id);
 	assert_int_equal(get(&fp, path, &r), 200);
-	assert_non_null(strstr(r.body, "id=\"evidence-form-leg.criminalized\""));
+	assert_non_null(strstr(r.body, "id=\"evidence-form\""));
+	assert_non_null(strstr(r.body, "name=\"file.leg.criminalized\" form=\"evidence-form\""));
 	assert_non_null(strstr(r.body, "enctype=\"multipart/form-data\""));
 	assert_non_null(strstr(r.body, "type=\"file\""));
 	assert_html(&r);
@@ -466,7 +472,7 @@ static void test_evidence(void **state)
 	assert_int_equal(get(&obs, path, &r), 200);
 	snprintf(hv, sizeof(hv), "<a href=\"%s\">Law_ 2010 _final__.pdf</a>", url);
 	assert_non_null(strstr(r.body, hv));
-	assert_null(strstr(r.body, "id=\"evidence-form-")); /* observers attach nothing */
+	assert_null(strstr(r.body, "id=\"evidence-form\"")); /* observers attach nothing */
 	assert_null(strstr(r.body, "id=\"evidence-delete-"));
 	resp_free(&r);
 
