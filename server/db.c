@@ -25,6 +25,7 @@ struct stmt_slot {
 struct db {
 	sqlite3 *h;
 	char *path;
+	bool holds_write_lock;   /* between db_begin and db_commit/db_rollback */
 	struct stmt_slot *cache; /* n_slots entries, grows at 3/4 full */
 	size_t n_slots;
 	size_t n_cached;
@@ -69,6 +70,7 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	db_rollback(db);
 	for (size_t i = 0; i < db->n_slots; i++)
 		if (db->cache[i].st)
 			sqlite3_finalize(db->cache[i].st);
@@ -147,21 +149,48 @@ int db_exec(struct db *db, const char *sql)
 	return 0;
 }
 
+/* Writers of this process take turns on a mutex before BEGIN IMMEDIATE. SQLite's
+ * own busy handler would have the losers sleep in growing steps (and a writer
+ * could wait for seconds behind a few others); a mutex wakes the next one as soon
+ * as the lock is free. Other processes (the command line) still meet busy_timeout. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void write_unlock(struct db *db)
+{
+	if (db->holds_write_lock) {
+		db->holds_write_lock = false;
+		pthread_mutex_unlock(&write_lock);
+	}
+}
+
 int db_begin(struct db *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE");
+	if (db->holds_write_lock)
+		return log_error("a transaction is already open on this connection");
+	pthread_mutex_lock(&write_lock);
+	db->holds_write_lock = true;
+	if (db_exec(db, "BEGIN IMMEDIATE") != 0) {
+		write_unlock(db);
+		return -1;
+	}
+	return 0;
 }
 
 int db_commit(struct db *db)
 {
-	return db_exec(db, "COMMIT");
+	if (db_exec(db, "COMMIT") != 0)
+		return -1; /* still in the transaction: the caller rolls back */
+	write_unlock(db);
+	return 0;
 }
 
 int db_rollback(struct db *db)
 {
-	if (sqlite3_get_autocommit(db->h))
-		return 0;
-	return db_exec(db, "ROLLBACK");
+	int rc = 0;
+	if (!sqlite3_get_autocommit(db->h))
+		rc = db_exec(db, "ROLLBACK");
+	write_unlock(db);
+	return rc;
 }
 
 bool db_in_tx(struct db *db)

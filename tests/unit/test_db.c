@@ -186,7 +186,17 @@ static void test_transaction_rollback(void **state)
 	assert_int_equal(db_begin(db), 0);
 	assert_true(db_in_tx(db));
 	assert_int_equal(db_answer_put(db, id, "q1", "1", "", 0, &changed), 0);
+	/* a second BEGIN on the same connection is refused and leaves the first open */
+	assert_int_equal(db_begin(db), -1);
+	assert_true(db_in_tx(db));
 	assert_int_equal(db_rollback(db), 0);
+	assert_false(db_in_tx(db));
+	/* and the write turn was given back: another connection can write at once */
+	struct db *other = db_open(path);
+	assert_non_null(other);
+	assert_int_equal(db_begin(other), 0);
+	assert_int_equal(db_commit(other), 0);
+	db_close(other);
 	json_t *ans = db_answers_get(db, id);
 	assert_int_equal(json_object_size(ans), 0);
 	json_decref(ans);
