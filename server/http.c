@@ -178,6 +178,19 @@ int req_raw(struct req *r, int status, const char *type, void *data, size_t len,
 	return status;
 }
 
+int req_stream(struct req *r, int status, const char *type, req_stream_fn fill, void (*free_ctx)(void *ctx),
+	       void *ctx)
+{
+	if (r->stream_ctx && r->stream_free)
+		r->stream_free(r->stream_ctx);
+	r->stream_fill = fill;
+	r->stream_free = free_ctx;
+	r->stream_ctx = ctx;
+	r->raw_type = type;
+	r->status = status;
+	return status;
+}
+
 void req_add_header(struct req *r, const char *name, const char *value)
 {
 	if (r->n_headers >= REQ_MAX_HEADERS) {
@@ -217,6 +230,8 @@ static void req_free(struct req *r)
 	if (r->raw && !r->raw_borrowed)
 		free(r->raw);
 	free(r->raw_disposition);
+	if (r->stream_ctx && r->stream_free)
+		r->stream_free(r->stream_ctx);
 	for (size_t i = 0; i < r->n_headers; i++) {
 		free(r->headers[i][0]);
 		free(r->headers[i][1]);
@@ -478,6 +493,45 @@ static void view_add_common(struct req *r, json_t *view)
 	}
 }
 
+/* A streamed body (req_stream) while libmicrohttpd sends it. */
+struct stream {
+	req_stream_fn fill;
+	void (*free_ctx)(void *ctx);
+	void *ctx;
+	struct strbuf buf;   /* the piece being sent */
+	size_t off;          /* bytes of buf already sent */
+	bool last;           /* fill said buf is the last piece */
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream *s = cls;
+	(void)pos;
+	while (s->off == s->buf.len) {
+		if (s->last)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		strbuf_reset(&s->buf);
+		s->off = 0;
+		int rc = s->fill(s->ctx, &s->buf);
+		if (rc < 0 || s->buf.overflow)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		s->last = rc == 0;
+	}
+	size_t n = s->buf.len - s->off < max ? s->buf.len - s->off : max;
+	memcpy(out, s->buf.buf + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+static void stream_done(void *cls)
+{
+	struct stream *s = cls;
+	if (s->free_ctx)
+		s->free_ctx(s->ctx);
+	strbuf_release(&s->buf);
+	free(s);
+}
+
 static struct MHD_Response *render(struct req *r)
 {
 	struct MHD_Response *resp = NULL;
@@ -499,6 +553,22 @@ static struct MHD_Response *render(struct req *r)
 		type = r->raw_type;
 		if (r->raw_disposition)
 			MHD_add_response_header(resp, "Content-Disposition", r->raw_disposition);
+	} else if (r->stream_fill && r->status < 400) {
+		struct stream *st = xcalloc(1, sizeof(*st));
+		st->fill = r->stream_fill;
+		st->free_ctx = r->stream_free;
+		st->ctx = r->stream_ctx;
+		strbuf_init(&st->buf, 0);
+		r->stream_ctx = NULL; /* the response owns it now */
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream_read, st, stream_done);
+		if (resp) {
+			type = r->raw_type;
+			if (r->raw_disposition)
+				MHD_add_response_header(resp, "Content-Disposition", r->raw_disposition);
+		} else {
+			stream_done(st);
+			req_error(r, 500, "internal_error", "the answer could not be written");
+		}
 	} else if (r->out && r->status < 400) {
 		char *s = json_dumps(r->out, JSON_COMPACT | JSON_ENSURE_ASCII);
 		if (s) {

@@ -44,6 +44,10 @@ struct user {
 	bool must_change;     /* signed in with a one-time password */
 };
 
+/* Writes the next piece of a streamed body into out (empty on entry): 1 when more
+ * follows, 0 after the last piece, -1 on an error (see req_stream). */
+typedef int (*req_stream_fn)(void *ctx, struct strbuf *out);
+
 struct req {
 	struct app *app;
 	struct MHD_Connection *conn;
@@ -88,6 +92,9 @@ struct req {
 	bool raw_borrowed;
 	const char *raw_type;
 	char *raw_disposition;/* owned */
+	req_stream_fn stream_fill; /* req_stream: the body, written after the handler */
+	void (*stream_free)(void *ctx);
+	void *stream_ctx;     /* owned until http.c hands it to the response */
 	char *headers[REQ_MAX_HEADERS][2];
 	size_t n_headers;
 };
@@ -120,6 +127,15 @@ int req_json(struct req *r, int status, json_t *out);
 int req_redirect(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int req_raw(struct req *r, int status, const char *type, void *data, size_t len, bool borrowed);
 void req_add_header(struct req *r, const char *name, const char *value);
+/* Answers with a body of unknown length written piece by piece after the handler
+ * has returned (chunked), for exports too large to build at once; the type and
+ * r->raw_disposition apply as for req_raw. fill runs on the thread serving the
+ * connection (db_thread gives it the same connection the handler had), after r is
+ * freed: ctx must own all it needs. When fill fails (-1) the transfer is cut
+ * short, so the client sees an incomplete body, never a silently shorter file.
+ * free_ctx(ctx) runs exactly once, when the response is done or was never sent. */
+int req_stream(struct req *r, int status, const char *type, req_stream_fn fill, void (*free_ctx)(void *ctx),
+	       void *ctx);
 
 /* Starts / stops the libmicrohttpd daemon for app. http_start fills app->port. */
 int http_start(struct app *app);
