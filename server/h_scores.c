@@ -65,7 +65,7 @@ static json_t *qid_array(const struct guide *g, const size_t *idx, size_t n)
 
 /* ---- the API ------------------------------------------------------------ */
 
-static json_t *scores_json(const struct guide *g, const struct score *sc)
+json_t *h_scores_json(const struct guide *g, const struct score *sc)
 {
 	json_t *areas = json_array();
 	for (int ai = 0; ai < GUIDE_N_AREAS; ai++) {
@@ -97,7 +97,7 @@ static json_t *en_array(const json_t *arr)
 	return out;
 }
 
-static json_t *plan_json(const struct guide *g, const struct plan *p)
+json_t *h_plan_json(const struct guide *g, const struct plan *p)
 {
 	json_t *items = json_array();
 	for (size_t i = 0; i < p->n; i++) {
@@ -124,7 +124,7 @@ static int api_scored(struct req *r, bool plan)
 	struct scored s;
 	if (scored_load(r, &a, &s) != 0)
 		return req_error(r, 503, "database_error", "the answers cannot be read");
-	json_t *out = plan ? plan_json(r->app->guide, &s.plan) : scores_json(r->app->guide, &s.sc);
+	json_t *out = plan ? h_plan_json(r->app->guide, &s.plan) : h_scores_json(r->app->guide, &s.sc);
 	scored_release(&s);
 	return req_json(r, 200, out);
 }

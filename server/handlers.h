@@ -42,6 +42,23 @@ int h_results(struct req *r);
  * draft (stolen) describe an action form that was refused (else NULL). */
 int h_results_page(struct req *r, int status, const struct assessment *a, const char *err_rec, json_t *errors,
 		   json_t *draft);
+/* The figures as GET .../scores and the plan as GET .../plan give them (CONTRACT.md
+ * shapes): new objects. The exports embed the very same documents. */
+struct score;
+struct plan;
+json_t *h_scores_json(const struct guide *g, const struct score *sc);
+json_t *h_plan_json(const struct guide *g, const struct plan *p);
+
+/* h_exports.c: one assessment as JSON, CSV or XLSX, and the answers of every
+ * assessment the caller may see as CSV (streamed) */
+int h_api_export_json(struct req *r);
+int h_api_export_csv(struct req *r);
+int h_api_export_xlsx(struct req *r);
+int h_api_export_answers(struct req *r);
+
+/* h_report.c: the printable report of an assessment and the blank questionnaire */
+int h_report(struct req *r);
+int h_guide_print(struct req *r);
 
 /* h_actions.c: assistance actions (API, the results page's forms and views) */
 int h_api_actions_list(struct req *r);

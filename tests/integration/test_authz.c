@@ -138,6 +138,10 @@ static const struct sample samples[] = {
 	{"POST", "/assessments/:id/transitions", "/assessments/{other}/transitions", "to=submitted",
 	 {PAGE, 403, 403, 404, 404, 303, 403}, true},
 	{"GET", "/assessments/:id/results", "/assessments/{draft}/results", NULL, {PAGE, 200, 200, 200, 200, 404, 200}},
+	/* the printable report and the blank questionnaire: whoever may see the assessment */
+	{"GET", "/assessments/:id/report", "/assessments/{draft}/report", NULL, {PAGE, 200, 200, 200, 200, 404, 200}},
+	{"GET", "/assessments/:id/report", "/assessments/{other}/report", NULL, {PAGE, 200, 200, 404, 404, 200, 404}},
+	{"GET", "/guide/print", "/guide/print", NULL, SIGNED_IN(PAGE, 200)},
 	/* review comments: reviewers comment while the review is open; officials of the
 	 * country reply where a reviewer has asked something */
 	{"POST", "/assessments/:id/comments", "/assessments/{submitted}/comments", COMMENT_FORM,
@@ -229,6 +233,22 @@ static const struct sample samples[] = {
 	 {API, 200, 200, 200, 200, 404, 200}},
 	{"GET", "/api/v1/assessments/:id/plan", "/api/v1/assessments/{other}/plan", NULL,
 	 {API, 200, 200, 404, 404, 200, 404}},
+	/* exports: whoever may see the assessment; every list of the caller's countries */
+	{"GET", "/api/v1/assessments/:id/export.json", "/api/v1/assessments/{draft}/export.json", NULL,
+	 {API, 200, 200, 200, 200, 404, 200}},
+	{"GET", "/api/v1/assessments/:id/export.json", "/api/v1/assessments/{other}/export.json", NULL,
+	 {API, 200, 200, 404, 404, 200, 404}},
+	{"GET", "/api/v1/assessments/:id/export.csv", "/api/v1/assessments/{validated}/export.csv", NULL,
+	 {API, 200, 200, 200, 200, 404, 200}},
+	{"GET", "/api/v1/assessments/:id/export.csv", "/api/v1/assessments/{other}/export.csv?format=wide", NULL,
+	 {API, 200, 200, 404, 404, 200, 404}},
+	{"GET", "/api/v1/assessments/:id/export.xlsx", "/api/v1/assessments/{submitted}/export.xlsx", NULL,
+	 {API, 200, 200, 200, 200, 404, 200}},
+	{"GET", "/api/v1/assessments/:id/export.xlsx", "/api/v1/assessments/{other}/export.xlsx", NULL,
+	 {API, 200, 200, 404, 404, 200, 404}},
+	{"GET", "/api/v1/exports/answers.csv", "/api/v1/exports/answers.csv", NULL, SIGNED_IN(API, 200)},
+	{"GET", "/api/v1/exports/answers.csv", "/api/v1/exports/answers.csv?country=GHA&format=wide", NULL,
+	 SIGNED_IN(API, 200)},
 	{"GET", "/api/v1/assessments/:id/comments", "/api/v1/assessments/{submitted}/comments", NULL,
 	 {API, 200, 200, 200, 200, 404, 200}},
 	{"POST", "/api/v1/assessments/:id/comments", "/api/v1/assessments/{submitted}/comments", COMMENT_JSON,
