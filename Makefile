@@ -1,6 +1,6 @@
 # somguide - see README.md
 CC       ?= cc
-PKGS     := libmicrohttpd sqlite3 jansson libsodium md4c-html xlsxwriter
+PKGS     := libmicrohttpd sqlite3 jansson libsodium md4c-html xlsxwriter zlib
 TESTPKGS := cmocka libcurl
 BUILD    ?= build
 OPT      ?= -O2 -g

@@ -91,6 +91,7 @@ struct req {
 	size_t raw_len;
 	bool raw_borrowed;
 	const char *raw_type;
+	bool no_compress;     /* the handler chose the encoding (static files) */
 	char *raw_disposition;/* owned */
 	req_stream_fn stream_fill; /* req_stream: the body, written after the handler */
 	void (*stream_free)(void *ctx);
@@ -111,6 +112,8 @@ const char *req_cookie(struct req *r, const char *name);
 const struct form_field *req_field(const struct req *r, const char *name);
 const char *req_form(const struct req *r, const char *name);
 bool req_is_api(const struct req *r);
+/* true when the client takes gzip (Accept-Encoding). */
+bool req_accepts_gzip(struct req *r);
 /* true when the request came over TLS (as libmicrohttpd sees it; proxy headers
  * are not trusted). */
 bool req_is_tls(struct req *r);

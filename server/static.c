@@ -93,6 +93,10 @@ static int load_dir(struct static_files *s, const char *root, const char *rel)
 		f->len = len;
 		f->type = static_type(relname);
 		make_etag(f);
+		if (util_compressible(f->type) && len >= 256)
+			f->gz = util_gzip(f->data, f->len, &f->gz_len);
+		if (f->gz)
+			snprintf(f->etag_gz, sizeof(f->etag_gz), "%.*s-gz\"", (int)strlen(f->etag) - 1, f->etag);
 	}
 	closedir(d);
 	return ret;
@@ -115,6 +119,7 @@ void static_free(struct static_files *s)
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->files[i].name);
 		free(s->files[i].data);
+		free(s->files[i].gz);
 	}
 	free(s->files);
 	free(s);

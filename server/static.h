@@ -12,6 +12,9 @@ struct static_file {
 	size_t len;
 	const char *type;
 	char etag[40];
+	char *gz;            /* the gzip of data, made once; NULL when not worth it */
+	size_t gz_len;
+	char etag_gz[48];    /* the compressed variant has its own ETag */
 };
 
 struct static_files;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <zlib.h>
 
 static void oom(size_t n)
 {
@@ -245,4 +246,34 @@ bool util_date_valid(const char *s)
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		max = 29;
 	return d <= max;
+}
+
+char *util_gzip(const void *in, size_t len, size_t *outlen)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	/* 15 + 16: a gzip wrapper; level 6 is the usual balance of size and time */
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, (uLong)len);
+	char *out = xmalloc(cap);
+	z.next_in = (Bytef *)in;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	size_t n = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || n >= len) {
+		free(out);
+		return NULL;
+	}
+	*outlen = n;
+	return out;
+}
+
+bool util_compressible(const char *type)
+{
+	return type && (strncmp(type, "text/", 5) == 0 || strncmp(type, "application/json", 16) == 0 ||
+			strncmp(type, "image/svg+xml", 13) == 0);
 }

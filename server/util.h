@@ -33,6 +33,13 @@ bool util_utf8_valid(const char *s, size_t len);
  * kept. For text that came from outside and goes into JSON or HTML. */
 void util_utf8_sanitize(char *s);
 
+/* gzip (RFC 1952) of len bytes at in: a new buffer (caller frees) of *outlen bytes,
+ * or NULL when it fails or would not be smaller. */
+char *util_gzip(const void *in, size_t len, size_t *outlen);
+
+/* true for media types worth compressing (text, JSON, SVG). */
+bool util_compressible(const char *type);
+
 /* Constant-time comparison of two equal-length buffers. */
 bool util_ct_equal(const void *a, const void *b, size_t n);
 

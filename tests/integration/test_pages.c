@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "testsrv.h"
 
@@ -35,6 +36,75 @@ static int teardown(void **state)
 {
 	testsrv_stop(&srv);
 	return 0;
+}
+
+/* Inflates a gzip body; returns a new NUL-terminated buffer. */
+static char *gunzip(const char *in, size_t len, size_t *outlen)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	size_t cap = len * 20 + 1024;
+	char *out = malloc(cap);
+	z.next_in = (Bytef *)in;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)(cap - 1);
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	*outlen = z.total_out;
+	out[*outlen] = '\0';
+	inflateEnd(&z);
+	return out;
+}
+
+static void test_compression(void **state)
+{
+	struct client *c = signed_in_client();
+	struct resp plain, gz;
+	char v[128];
+	/* a page: the same bytes, about a sixth on the wire */
+	assert_int_equal(client_get(c, "/assessments", &plain), 0);
+	assert_int_equal(plain.status, 200);
+	assert_false(resp_header(&plain, "Content-Encoding", v, sizeof(v)));
+	assert_int_equal(client_request(c, "GET", "/assessments", NULL, NULL, 0, "Accept-Encoding: br, gzip;q=0.8", &gz), 0);
+	assert_int_equal(gz.status, 200);
+	assert_true(resp_header(&gz, "Content-Encoding", v, sizeof(v)));
+	assert_string_equal(v, "gzip");
+	assert_true(resp_header(&gz, "Vary", v, sizeof(v)));
+	assert_true(gz.len < plain.len / 3);
+	size_t n;
+	char *back = gunzip(gz.body, gz.len, &n);
+	/* the same page: the CSRF token belongs to the session, not the request */
+	assert_int_equal(n, plain.len);
+	assert_memory_equal(back, plain.body, n);
+	free(back);
+	resp_free(&gz);
+	resp_free(&plain);
+	/* refused with q=0: not compressed */
+	assert_int_equal(client_request(c, "GET", "/assessments", NULL, NULL, 0, "Accept-Encoding: gzip;q=0", &gz), 0);
+	assert_false(resp_header(&gz, "Content-Encoding", v, sizeof(v)));
+	resp_free(&gz);
+	/* a static file: its compressed variant, with its own ETag */
+	assert_int_equal(client_get(c, "/static/css/site.css", &plain), 0);
+	assert_int_equal(client_request(c, "GET", "/static/css/site.css", NULL, NULL, 0, "Accept-Encoding: gzip", &gz), 0);
+	assert_true(resp_header(&gz, "Content-Encoding", v, sizeof(v)));
+	char e1[64], e2[64];
+	assert_true(resp_header(&plain, "ETag", e1, sizeof(e1)));
+	assert_true(resp_header(&gz, "ETag", e2, sizeof(e2)));
+	assert_string_not_equal(e1, e2);
+	back = gunzip(gz.body, gz.len, &n);
+	assert_int_equal(n, plain.len);
+	assert_memory_equal(back, plain.body, n);
+	free(back);
+	char hdr[96];
+	resp_free(&gz);
+	resp_free(&plain);
+	client_header(c, "Accept-Encoding: gzip");
+	snprintf(hdr, sizeof(hdr), "If-None-Match: %s", e2);
+	assert_int_equal(client_request(c, "GET", "/static/css/site.css", NULL, NULL, 0, hdr, &gz), 0);
+	assert_int_equal(gz.status, 304);
+	resp_free(&gz);
+	client_free(c);
 }
 
 static void test_static_files(void **state)
@@ -432,6 +502,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_static_files),
+		cmocka_unit_test(test_compression),
 		cmocka_unit_test(test_form_saved_and_read_back),
 		cmocka_unit_test(test_invalid_form_keeps_values),
 		cmocka_unit_test(test_concurrent_edits_not_lost),
