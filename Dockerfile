@@ -2,7 +2,7 @@
 FROM debian:12-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev \
-      libsodium-dev libmd4c-dev libmd4c-html0-dev libxlsxwriter-dev \
+      libsodium-dev libmd4c-dev libmd4c-html0-dev libxlsxwriter-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./
@@ -11,7 +11,7 @@ RUN make -j"$(nproc)" build/somguide
 
 FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      libmicrohttpd12 libsqlite3-0 libjansson4 libsodium23 libmd4c0 libmd4c-html0 libxlsxwriter4 ca-certificates \
+      libmicrohttpd12 libsqlite3-0 libjansson4 libsodium23 libmd4c0 libmd4c-html0 libxlsxwriter4 zlib1g ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /var/lib/somguide --create-home somguide
 WORKDIR /usr/share/somguide
