@@ -326,5 +326,7 @@ int h_dashboard(struct req *r)
 				      f.round == DASH_ROUND_ALL, "sort_name", sort && strcmp(sort, "name") == 0,
 				      "by_subregion", region != NULL, "region", region ? region : ""));
 	json_object_set_new(view, "status_total", json_integer(total));
+	if (view)
+		json_object_set_new(view, "body_class", json_string("wide"));
 	return req_render(r, 200, "dashboard", view);
 }
