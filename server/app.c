@@ -1,9 +1,12 @@
 /* app.c - loading everything the server needs, once, and starting/stopping it. */
 #include "app.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <md4c-html.h>
@@ -44,11 +47,11 @@ static void md_out(const MD_CHAR *text, MD_SIZE size, void *userdata)
 
 /* Guidance is markdown written by the guide's authors; raw HTML in it is disabled,
  * so what md4c produces is safe to insert unescaped. */
-static int render_guidance(struct app *app)
+static int render_guidance(struct app_guide *e)
 {
-	app->guidance_html = json_object();
-	for (size_t i = 0; i < app->guide->n_questions; i++) {
-		const struct guide_question *q = &app->guide->questions[i];
+	e->guidance_html = json_object();
+	for (size_t i = 0; i < e->guide->n_questions; i++) {
+		const struct guide_question *q = &e->guide->questions[i];
 		const char *md = guide_text(json_object_get(q->json, "guidance"), "en");
 		if (!*md)
 			continue;
@@ -57,12 +60,161 @@ static int render_guidance(struct app *app)
 		if (md_html(md, (MD_SIZE)strlen(md), md_out, &sb, MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH,
 			    0) != 0) {
 			strbuf_release(&sb);
-			return log_error("guidance of question %s is not valid markdown", q->id);
+			return log_error("guide %s: guidance of question %s is not valid markdown", e->path, q->id);
 		}
-		json_object_set_new(app->guidance_html, q->id, json_stringn(sb.buf, sb.len));
+		json_object_set_new(e->guidance_html, q->id, json_stringn(sb.buf, sb.len));
 		strbuf_release(&sb);
 	}
 	return 0;
+}
+
+int app_guide_load(const char *path, struct app_guide *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->path = xstrdup(path);
+	struct guide_problems problems = {0};
+	out->guide = guide_load_file(path, &problems);
+	if (!out->guide) {
+		for (size_t i = 0; i < problems.n; i++)
+			log_error("guide %s: %s: %s", path, problems.items[i].path, problems.items[i].message);
+		if (!problems.n)
+			log_error("guide %s cannot be loaded", path);
+		guide_problems_free(&problems);
+		return -1;
+	}
+	out->api = json_dumps(out->guide->root, JSON_COMPACT | JSON_ENSURE_ASCII);
+	out->api_len = strlen(out->api);
+	unsigned char h[16];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)out->api, out->api_len, NULL, 0);
+	sodium_bin2hex(out->hash, sizeof(out->hash), h, sizeof(h));
+	return render_guidance(out);
+}
+
+static void app_guide_release(struct app_guide *e)
+{
+	guide_free(e->guide);
+	json_decref(e->guidance_html);
+	free(e->api);
+	free(e->path);
+	memset(e, 0, sizeof(*e));
+}
+
+void app_guides_free(struct app_guide *guides, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		app_guide_release(&guides[i]);
+	free(guides);
+}
+
+static int json_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".json") == 0;
+}
+
+int app_guides_load_dir(const char *dir, bool missing_ok, struct app_guide **guides, size_t *n_guides)
+{
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, json_file, alphasort);
+	if (n < 0) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		return log_error("archived guides %s: %s", dir, strerror(errno));
+	}
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		char *path = path_join(dir, names[i]->d_name);
+		struct stat st;
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		struct app_guide e;
+		if (app_guide_load(path, &e) != 0) {
+			app_guide_release(&e);
+			free(path);
+			rc = -1;
+			continue;
+		}
+		free(path);
+		size_t same = *n_guides;
+		for (size_t k = 0; k < *n_guides && same == *n_guides; k++)
+			if (strcmp((*guides)[k].guide->version, e.guide->version) == 0)
+				same = k;
+		if (same == 0 && json_equal((*guides)[0].guide->root, e.guide->root)) {
+			/* a copy of the current guide: nothing to add */
+			log_info("archived guide %s is the current guide %s; ignored", e.path, e.guide->version);
+			app_guide_release(&e);
+			continue;
+		}
+		if (same == 0)
+			rc = log_error("archived guide %s has the version of the current guide (%s) but other content: "
+				       "give the current guide %s a new version",
+				       e.path, e.guide->version, (*guides)[0].path);
+		else if (same < *n_guides)
+			rc = log_error("archived guides %s and %s have the same version %s", (*guides)[same].path, e.path,
+				       e.guide->version);
+		if (same < *n_guides) {
+			app_guide_release(&e);
+			continue;
+		}
+		*guides = xreallocarray(*guides, *n_guides + 1, sizeof(**guides));
+		(*guides)[(*n_guides)++] = e;
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* The current guide, then the archive. */
+static int load_guides(struct app *app, const struct app_config *cfg)
+{
+	char *guide_path = cfg->guide_path ? xstrdup(cfg->guide_path) : path_join(app->root, "schema/guide.json");
+	app->guides = xcalloc(1, sizeof(*app->guides));
+	app->n_guides = 1;
+	int rc = app_guide_load(guide_path, &app->guides[0]);
+	free(guide_path);
+	if (rc != 0)
+		return -1; /* the archive means nothing without the current guide */
+	app->guide = app->guides[0].guide;
+	char *dir = cfg->guides_dir ? xstrdup(cfg->guides_dir) : path_join(app->root, "schema/guides");
+	rc = app_guides_load_dir(dir, cfg->guides_dir == NULL, &app->guides, &app->n_guides);
+	free(dir);
+	return rc;
+}
+
+const struct guide *app_guide(const struct app *app, const char *version)
+{
+	for (size_t i = 0; version && i < app->n_guides; i++)
+		if (strcmp(app->guides[i].guide->version, version) == 0)
+			return app->guides[i].guide;
+	return NULL;
+}
+
+const struct guide *app_guide_or_current(const struct app *app, const char *version, long long assessment_id)
+{
+	const struct guide *g = app_guide(app, version);
+	if (g)
+		return g;
+	log_warn("assessment %lld was started on guide version \"%s\", which is not loaded: it is shown and scored "
+		 "with the current guide %s (put that version back into the archive of guides)",
+		 assessment_id, version ? version : "", app->guide->version);
+	return app->guide;
+}
+
+const struct app_guide *app_guide_entry(const struct app *app, const struct guide *g)
+{
+	for (size_t i = 0; i < app->n_guides; i++)
+		if (app->guides[i].guide == g)
+			return &app->guides[i];
+	return NULL;
+}
+
+json_t *app_guidance_html(const struct app *app, const struct guide *g, const char *qid)
+{
+	const struct app_guide *e = app_guide_entry(app, g);
+	return e ? json_object_get(e->guidance_html, qid) : NULL;
 }
 
 int app_countries_load(const char *root, json_t **countries, json_t **by_iso3)
@@ -90,15 +242,15 @@ static int load_countries(struct app *app)
 	return app_countries_load(app->root, &app->countries, &app->country_by_iso3);
 }
 
-/* Recomputes the stored scores that another guide made (or that are missing),
- * keyed by a hash of the guide as loaded. */
+/* Makes the stored scores those of each assessment's own guide: recomputes those
+ * made with another guide (a loaded guide whose content changed) or missing. */
 static int reconcile_scores(struct app *app, struct db *db)
 {
-	unsigned char h[16];
-	char hex[33];
-	crypto_generichash(h, sizeof(h), (const unsigned char *)app->guide_api, app->guide_api_len, NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	int n = db_scores_reconcile(db, app->guide, hex);
+	struct scores_guide *sg = xcalloc(app->n_guides, sizeof(*sg));
+	for (size_t i = 0; i < app->n_guides; i++)
+		sg[i] = (struct scores_guide){.guide = app->guides[i].guide, .hash = app->guides[i].hash};
+	int n = db_scores_reconcile(db, sg, app->n_guides);
+	free(sg);
 	if (n > 0)
 		log_info("scores of %d assessment%s recomputed", n, n == 1 ? "" : "s");
 	return n < 0 ? -1 : 0;
@@ -134,22 +286,7 @@ int app_init(struct app *app, const struct app_config *cfg)
 		return log_error("libsodium cannot start");
 	apply_defaults(app, cfg);
 
-	char *guide_path = cfg->guide_path ? xstrdup(cfg->guide_path) : path_join(app->root, "schema/guide.json");
-	struct guide_problems problems = {0};
-	app->guide = guide_load_file(guide_path, &problems);
-	if (!app->guide) {
-		for (size_t i = 0; i < problems.n; i++)
-			log_error("guide %s: %s: %s", guide_path, problems.items[i].path, problems.items[i].message);
-		if (!problems.n)
-			log_error("guide %s cannot be loaded", guide_path);
-		guide_problems_free(&problems);
-		free(guide_path);
-		return -1;
-	}
-	free(guide_path);
-	app->guide_api = json_dumps(app->guide->root, JSON_COMPACT | JSON_ENSURE_ASCII);
-	app->guide_api_len = strlen(app->guide_api);
-	if (render_guidance(app) != 0)
+	if (load_guides(app, cfg) != 0)
 		return -1;
 
 	char err[512];
@@ -199,13 +336,11 @@ int app_start(struct app *app, const struct app_config *cfg)
 void app_stop(struct app *app)
 {
 	http_stop(app);
-	guide_free(app->guide);
+	app_guides_free(app->guides, app->n_guides);
 	tmpl_set_free(app->tmpl);
 	json_decref(app->messages);
 	json_decref(app->countries);
 	json_decref(app->country_by_iso3);
-	json_decref(app->guidance_html);
-	free(app->guide_api);
 	static_free(app->statics);
 	free(app->root);
 	free(app->db_path);

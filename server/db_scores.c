@@ -205,57 +205,119 @@ out:
 /* The layout of the stored figures; a new one makes the server recompute them all. */
 #define SCORES_FORMAT 2
 
-int db_scores_reconcile(struct db *db, const struct guide *g, const char *guide_hash)
+/* The guide of a version among guides[0..n): its index, or n when none has it. */
+static size_t guide_of_version(const struct scores_guide *guides, size_t n, const char *version)
 {
-	char key[128];
-	snprintf(key, sizeof(key), "%s/%d", guide_hash, SCORES_FORMAT);
-	static const char get_hash[] = "SELECT value FROM settings WHERE key = 'scores_guide_hash'";
-	static const char set_hash[] = "INSERT OR REPLACE INTO settings(key, value) VALUES ('scores_guide_hash', ?)";
-	static const char all[] = "SELECT id FROM assessments ORDER BY id";
-	static const char missing[] = "SELECT id FROM assessments a WHERE NOT EXISTS"
-				      " (SELECT 1 FROM assessment_overall o WHERE o.assessment_id = a.id) ORDER BY id";
-	sqlite3_stmt *st = db_stmt(db, get_hash);
-	if (!st)
-		return -1;
-	bool same = sqlite3_step(st) == SQLITE_ROW && strcmp(db_col_text(st, 0), key) == 0;
-	sqlite3_reset(st);
-	if (!(st = db_stmt(db, same ? missing : all)))
-		return -1;
-	long long *ids = NULL;
-	size_t n = 0, alloc = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			ids = xreallocarray(ids, alloc, sizeof(*ids));
-		}
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return db_fail(db, "listing assessments to score");
-	}
-	if (same && n == 0)
-		return 0;
-	if (db_begin(db) != 0) {
-		free(ids);
-		return -1;
-	}
 	for (size_t i = 0; i < n; i++)
-		if (db_scores_refresh(db, g, ids[i]) != 0)
+		if (strcmp(guides[i].guide->version, version) == 0)
+			return i;
+	return n;
+}
+
+/* What the settings row 'scores_guides' held: {"format": F, "versions": {V: hash}}
+ * (a new reference), NULL when absent or unreadable. */
+static json_t *recorded_guides(struct db *db)
+{
+	static const char sql[] = "SELECT value FROM settings WHERE key = 'scores_guides'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return NULL;
+	json_t *j = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		j = json_loads(db_col_text(st, 0), 0, NULL);
+	sqlite3_reset(st);
+	return j;
+}
+
+struct to_score {
+	long long id;
+	size_t guide;            /* index into guides (n: not loaded, scored with guides[0]) */
+};
+
+int db_scores_reconcile(struct db *db, const struct scores_guide *guides, size_t n)
+{
+	static const char list[] = "SELECT a.id, a.guide_version, NOT EXISTS (SELECT 1 FROM assessment_overall o"
+				   " WHERE o.assessment_id = a.id) FROM assessments a ORDER BY a.id";
+	static const char set[] = "INSERT OR REPLACE INTO settings(key, value) VALUES ('scores_guides', ?)";
+	/* the single hash recorded before archived guides existed */
+	static const char drop_old[] = "DELETE FROM settings WHERE key = 'scores_guide_hash'";
+	json_t *old = recorded_guides(db);
+	const json_t *old_versions = json_integer_value(json_object_get(old, "format")) == SCORES_FORMAT
+					     ? json_object_get(old, "versions")
+					     : NULL;
+	/* the hash each version is scored with now: its own guide's, else the current one's */
+	json_t *versions = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(versions, guides[i].guide->version, json_string(guides[i].hash));
+	json_t *unknown = json_object(); /* version -> number of assessments */
+	struct to_score *rows = NULL;
+	size_t n_rows = 0, alloc = 0;
+	sqlite3_stmt *st = db_stmt(db, list);
+	int rc = SQLITE_ERROR;
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *version = db_col_text(st, 1);
+		size_t gi = guide_of_version(guides, n, version);
+		if (gi == n) {
+			json_object_set_new(versions, version, json_string(guides[0].hash));
+			json_object_set_new(unknown, version,
+					    json_integer(json_integer_value(json_object_get(unknown, version)) + 1));
+		}
+		const char *was = json_string_value(json_object_get(old_versions, version));
+		bool missing = sqlite3_column_int(st, 2) != 0;
+		if (!missing && was && strcmp(was, json_string_value(json_object_get(versions, version))) == 0)
+			continue;
+		if (n_rows == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			rows = xreallocarray(rows, alloc, sizeof(*rows));
+		}
+		rows[n_rows++] = (struct to_score){.id = sqlite3_column_int64(st, 0), .guide = gi};
+	}
+	if (st)
+		sqlite3_reset(st);
+	int ret = -1;
+	if (rc != SQLITE_DONE) {
+		if (st)
+			db_fail(db, "listing assessments to score");
+		goto out;
+	}
+	const char *v;
+	json_t *count;
+	json_object_foreach(unknown, v, count)
+		log_warn("%" JSON_INTEGER_FORMAT " assessment%s started on guide version \"%s\", which is not loaded: "
+			 "shown and scored with the current guide %s until that version is archived again",
+			 json_integer_value(count), json_integer_value(count) == 1 ? " was" : "s were", v,
+			 guides[0].guide->version);
+	if (n_rows == 0 && old_versions && json_equal((json_t *)old_versions, versions)) {
+		ret = 0;
+		goto out;
+	}
+	if (db_begin(db) != 0)
+		goto out;
+	for (size_t i = 0; i < n_rows; i++)
+		if (db_scores_refresh(db, guides[rows[i].guide < n ? rows[i].guide : 0].guide, rows[i].id) != 0)
 			goto fail;
-	if (!(st = db_stmt(db, set_hash)))
+	json_t *rec = json_pack("{s:i, s:O}", "format", SCORES_FORMAT, "versions", versions);
+	char *text = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(rec);
+	if (!(st = db_stmt(db, set))) {
+		free(text);
 		goto fail;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (step_done(db, st, "recording the guide of the scores") != 0 || db_commit(db) != 0)
+	}
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	free(text);
+	if (step_done(db, st, "recording the guides of the scores") != 0 || !(st = db_stmt(db, drop_old)) ||
+	    step_done(db, st, "recording the guides of the scores") != 0 || db_commit(db) != 0)
 		goto fail;
-	free(ids);
-	return (int)n;
+	ret = (int)n_rows;
+	goto out;
 fail:
 	db_rollback(db);
-	free(ids);
-	return -1;
+out:
+	json_decref(old);
+	json_decref(versions);
+	json_decref(unknown);
+	free(rows);
+	return ret;
 }
 
 /* Reads the area columns (area, need, level, n_critical_gaps) starting at col into
@@ -359,8 +421,9 @@ static int by_frequency(const void *pa, const void *pb)
 }
 
 /* Counts the recommendations of one plan summary ("rec_id:n ...") into all[],
- * indexed like g->recs. Ids the guide does not know are skipped (figures made
- * with another guide are recomputed at the next start). */
+ * indexed like g->recs. Ids the guide does not know are skipped: those of the
+ * plan of an assessment made on an archived version that the current guide no
+ * longer has. */
 static void count_recs(const struct guide *g, const char *s, struct dash_rec *all)
 {
 	while (*s) {

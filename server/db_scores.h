@@ -20,11 +20,22 @@ struct db;
  * answers. 0 or -1 (logged). */
 int db_scores_refresh(struct db *db, const struct guide *g, long long assessment_id);
 
-/* At start: refreshes every assessment that has no stored figures, and every one
- * when guide_hash differs from the hash recorded with the stored figures (the guide
- * changed) or the stored figures have an older layout. One transaction. Returns
- * how many were refreshed, or -1 (logged). */
-int db_scores_reconcile(struct db *db, const struct guide *g, const char *guide_hash);
+/* A guide that scores assessments, with a hash of its content. */
+struct scores_guide {
+	const struct guide *guide;
+	const char *hash;
+};
+
+/* At start: makes every assessment's stored figures those of the guide of its
+ * version (assessments.guide_version). guides[0..n) are the loaded guides,
+ * guides[0] the current one, which also scores the assessments whose version
+ * none of them has (one warning per such version). Refreshes the assessments
+ * without stored figures, and every assessment of a version whose guide (by its
+ * hash) differs from the one recorded with the figures - a guide file changed,
+ * or an archived version came back - or when the stored figures have an older
+ * layout. Records the hash per version (settings 'scores_guides'). One
+ * transaction. Returns how many were refreshed, or -1 (logged). */
+int db_scores_reconcile(struct db *db, const struct scores_guide *guides, size_t n);
 
 /* The stored figures of one assessment, as the dashboard and the round-to-round
  * comparison read them. Areas are indexed like g->areas. */

@@ -25,7 +25,8 @@
 #include "util.h"
 
 static const char usage_demo[] =
-	"usage: somguide demo [--db PATH] [--replace] [--root DIR] [--guide PATH] [--seed N] [--password PW]\n"
+	"usage: somguide demo [--db PATH] [--replace] [--root DIR] [--guide PATH] [--guides DIR] [--seed N]\n"
+	"                     [--password PW]\n"
 	"Writes the demo data set into a new database (default --db data/demo.db; the file\n"
 	"must not exist, unless --replace and it holds an earlier demo data set, which is then\n"
 	"deleted; any other database is never touched): generated, fictional assessments of\n"
@@ -129,6 +130,7 @@ int demo_main(int argc, char **argv)
 	struct app_config cfg = {.port = 0};
 	cfg.db_path = getenv("SOMGUIDE_DB");
 	cfg.guide_path = getenv("SOMGUIDE_GUIDE");
+	cfg.guides_dir = getenv("SOMGUIDE_GUIDES");
 	cfg.root = getenv("SOMGUIDE_ROOT");
 	const char *password = NULL;
 	unsigned long long seed = 1;
@@ -137,7 +139,7 @@ int demo_main(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},   {"guide", required_argument, NULL, 'g'},
 		{"root", required_argument, NULL, 'r'}, {"seed", required_argument, NULL, 's'},
 		{"password", required_argument, NULL, 'p'}, {"replace", no_argument, NULL, 'x'},
-		{"help", no_argument, NULL, 'h'},
+		{"guides", required_argument, NULL, 'G'}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	optind = 1;
@@ -147,6 +149,7 @@ int demo_main(int argc, char **argv)
 		switch (c) {
 		case 'd': cfg.db_path = optarg; db_given = true; break;
 		case 'g': cfg.guide_path = optarg; break;
+		case 'G': cfg.guides_dir = optarg; break;
 		case 'r': cfg.root = optarg; break;
 		case 'p': password = optarg; break;
 		case 'x': replace = true; break;

@@ -11,9 +11,10 @@
 
 void export_data_init(struct export_data *d, const struct app *app, const struct assessment *a, json_t *stored)
 {
-	const struct guide *g = app->guide;
+	const struct guide *g = app_guide_or_current(app, a->guide_version, a->id);
 	memset(d, 0, sizeof(*d));
 	d->app = app;
+	d->g = g;
 	d->a = *a;
 	d->country = json_object_get(app->country_by_iso3, a->country);
 	d->stored = stored;
@@ -130,7 +131,7 @@ static void answer_texts(const struct app *app, const struct guide_question *q, 
 
 static void fill_answer(const struct export_data *d, const char *qid, const json_t *entry, struct export_answer *x)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	memset(x, 0, sizeof(*x));
 	x->qid = qid;
 	x->q = guide_question(g, qid);
@@ -180,7 +181,7 @@ static int by_key(const void *a, const void *b)
 
 struct export_answer *export_answers(const struct export_data *d, size_t *n)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	size_t total = json_object_size(d->stored), k = 0;
 	*n = 0;
 	if (!total)
@@ -232,7 +233,7 @@ static bool has_string(const json_t *arr, const char *s)
 
 json_t *export_cjat(const struct export_data *d)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	json_t *out = json_array();
 	for (size_t t = 0; t < g->n_cjat; t++) {
 		const struct guide_cjat *c = &g->cjat[t];
@@ -257,4 +258,33 @@ json_t *export_cjat(const struct export_data *d)
 						     recs, "questions", qs));
 	}
 	return out;
+}
+
+void export_columns_init(struct export_columns *c, const struct app *app, const struct guide *g)
+{
+	memset(c, 0, sizeof(*c));
+	const struct guide *first = g ? g : app->guide;
+	for (int ai = 0; ai < GUIDE_N_AREAS; ai++)
+		c->areas[ai] = first->areas[ai].id;
+	size_t n_guides = g ? 1 : app->n_guides, total = 0;
+	for (size_t i = 0; i < n_guides; i++)
+		total += g ? g->n_questions : app->guides[i].guide->n_questions;
+	c->questions = xcalloc(total ? total : 1, sizeof(*c->questions));
+	for (size_t i = 0; i < n_guides; i++) {
+		const struct guide *gi = g ? g : app->guides[i].guide;
+		for (size_t k = 0; k < gi->n_questions; k++) {
+			const char *id = gi->questions[k].id;
+			bool seen = false;
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = guide_question(app->guides[j].guide, id) != NULL;
+			if (!seen)
+				c->questions[c->n_questions++] = id;
+		}
+	}
+}
+
+void export_columns_release(struct export_columns *c)
+{
+	free(c->questions);
+	memset(c, 0, sizeof(*c));
 }

@@ -3,8 +3,9 @@
  *
  * The handler (h_exports.c, h_report.c) reads the store and fills struct
  * export_data; the writers only format it: no SQL, no HTTP here. Every figure
- * comes from score_compute/plan_compute over the stored answers with the guide in
- * use, as GET .../scores and .../plan compute them. docs/export-format.md
+ * comes from score_compute/plan_compute over the stored answers with the guide
+ * the assessment was started on ("the guide in use" below: d->g), as GET
+ * .../scores and .../plan compute them. docs/export-format.md
  * documents what each format holds. */
 #ifndef SOMGUIDE_EXPORT_H
 #define SOMGUIDE_EXPORT_H
@@ -28,7 +29,8 @@ struct app;
 #define EXPORT_FORMAT_VERSION 1
 
 struct export_data {
-	const struct app *app;       /* guide, interface texts, countries (borrowed) */
+	const struct app *app;       /* interface texts, countries (borrowed) */
+	const struct guide *g;       /* the guide of a's version (app_guide_or_current) */
 	struct assessment a;
 	const json_t *country;       /* its countries.json entry (borrowed), NULL when unknown */
 	json_t *stored;              /* db_answers_get (owned; answers borrow from it) */
@@ -110,10 +112,24 @@ void export_csv_cell(struct strbuf *sb, const char *s, bool first);
 /* The header row and the rows of d in long form (one row per stored answer). */
 void export_csv_long_header(struct strbuf *sb);
 void export_csv_long_rows(struct strbuf *sb, const struct export_data *d);
+/* The columns of the wide form: the seven areas' needs and one column per
+ * question id. */
+struct export_columns {
+	const char *areas[GUIDE_N_AREAS]; /* area ids, in column order */
+	const char **questions;           /* question ids (borrowed from the guides; owned array) */
+	size_t n_questions;
+};
+/* With g (one assessment): g's areas and questions in guide order. With g NULL
+ * (assessments of any version): the current guide's, then the questions that
+ * only archived versions have, each once, in the order of app->guides and of
+ * each guide. Release with export_columns_release. */
+void export_columns_init(struct export_columns *c, const struct app *app, const struct guide *g);
+void export_columns_release(struct export_columns *c);
 /* The header row and the row of d in wide form (one row per assessment: the
- * figures, then one column per question id in guide order). */
-void export_csv_wide_header(struct strbuf *sb, const struct guide *g);
-void export_csv_wide_row(struct strbuf *sb, const struct export_data *d);
+ * figures, then the machine form of the answer of each question column; empty
+ * where d's guide has no such question or nothing is stored). */
+void export_csv_wide_header(struct strbuf *sb, const struct export_columns *c);
+void export_csv_wide_row(struct strbuf *sb, const struct export_data *d, const struct export_columns *c);
 
 /* export_xlsx.c: the workbook (sheets Summary, Answers, Plan, CJAT) written into a
  * temporary file under tmpdir (created with mkstemp, removed before returning) and

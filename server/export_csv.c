@@ -128,7 +128,7 @@ void export_csv_long_header(struct strbuf *sb)
 
 void export_csv_long_rows(struct strbuf *sb, const struct export_data *d)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	size_t n;
 	struct export_answer *x = export_answers(d, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -160,7 +160,7 @@ void export_csv_long_rows(struct strbuf *sb, const struct export_data *d)
 	export_answers_free(x, n);
 }
 
-void export_csv_wide_header(struct strbuf *sb, const struct guide *g)
+void export_csv_wide_header(struct strbuf *sb, const struct export_columns *c)
 {
 	for (size_t i = 0; i < sizeof(assessment_cols) / sizeof(assessment_cols[0]); i++)
 		export_csv_cell(sb, assessment_cols[i], i == 0);
@@ -169,35 +169,41 @@ void export_csv_wide_header(struct strbuf *sb, const struct guide *g)
 	export_csv_cell(sb, "coverage", false);
 	for (int ai = 0; ai < GUIDE_N_AREAS; ai++) {
 		char col[80];
-		snprintf(col, sizeof(col), "need.%s", g->areas[ai].id);
+		snprintf(col, sizeof(col), "need.%s", c->areas[ai]);
 		export_csv_cell(sb, col, false);
 	}
-	for (size_t i = 0; i < g->n_questions; i++)
-		export_csv_cell(sb, g->questions[i].id, false);
+	for (size_t i = 0; i < c->n_questions; i++)
+		export_csv_cell(sb, c->questions[i], false);
 	row_end(sb);
 }
 
-void export_csv_wide_row(struct strbuf *sb, const struct export_data *d)
+void export_csv_wide_row(struct strbuf *sb, const struct export_data *d, const struct export_columns *c)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	assessment_cells(sb, d);
 	char updated[21];
 	util_iso8601(d->a.updated_at, updated);
 	export_csv_cell(sb, updated, false);
 	cell_num(sb, d->sc.need_defined, d->sc.need);
 	cell_num(sb, true, d->sc.coverage);
-	for (int ai = 0; ai < GUIDE_N_AREAS; ai++)
-		cell_num(sb, d->sc.areas[ai].defined, d->sc.areas[ai].need);
-	/* one cell per question of the guide: the machine form of its stored value */
+	/* the areas by id: every version has the seven, perhaps in another order */
+	for (int k = 0; k < GUIDE_N_AREAS; k++) {
+		int ai = guide_area_index(g, c->areas[k]);
+		cell_num(sb, ai >= 0 && d->sc.areas[ai].defined, ai >= 0 ? d->sc.areas[ai].need : 0);
+	}
+	/* one cell per question column: the machine form of its stored value */
 	size_t n;
 	struct export_answer *x = export_answers(d, &n);
-	size_t k = 0;
-	for (size_t i = 0; i < g->n_questions; i++) {
-		const char *v = "";
-		if (k < n && x[k].q == &g->questions[i])
-			v = x[k++].value_text;
-		export_csv_cell(sb, v, false);
+	const char **by_q = xcalloc(g->n_questions ? g->n_questions : 1, sizeof(*by_q));
+	for (size_t k = 0; k < n; k++)
+		if (x[k].q)
+			by_q[x[k].q->index] = x[k].value_text;
+	for (size_t i = 0; i < c->n_questions; i++) {
+		const struct guide_question *q = guide_question(g, c->questions[i]);
+		const char *v = q ? by_q[q->index] : NULL;
+		export_csv_cell(sb, v ? v : "", false);
 	}
+	free(by_q);
 	export_answers_free(x, n);
 	row_end(sb);
 }

@@ -25,7 +25,7 @@ static json_t *country_json(const struct export_data *d)
 
 static json_t *answers_json(const struct export_data *d)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	size_t n;
 	struct export_answer *x = export_answers(d, &n);
 	json_t *out = json_array();
@@ -92,7 +92,7 @@ static bool in_plan(const struct export_data *d, const char *rec)
 
 static json_t *actions_json(const struct export_data *d)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	json_t *out = json_array();
 	size_t i;
 	json_t *x;
@@ -115,7 +115,7 @@ static json_t *actions_json(const struct export_data *d)
 
 json_t *export_json(const struct export_data *d, json_t *scores, json_t *plan, const char *generated_at)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	json_t *assessment = db_assessment_json(&d->a);
 	json_object_set_new(assessment, "country_name", json_string(export_country_name(d)));
 	return json_pack("{s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:o, s:o}", "format",

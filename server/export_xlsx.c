@@ -67,7 +67,7 @@ static void summary_sheet(struct sheet *s, const struct export_data *d, const st
 			  const char *generated_at)
 {
 	const struct app *app = d->app;
-	const struct guide *g = app->guide;
+	const struct guide *g = d->g;
 	char buf[256], key[32];
 	worksheet_set_column(s->ws, 0, 0, 34, NULL);
 	worksheet_set_column(s->ws, 1, 8, 14, NULL);
@@ -147,7 +147,7 @@ static void summary_sheet(struct sheet *s, const struct export_data *d, const st
 
 static void answers_sheet(struct sheet *s, const struct export_data *d, const struct formats *f)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	static const char *const cols[] = {"Area", "Number", "Question id", "Question", "Type", "Weight", "Critical",
 					   "Value", "Answer", "State", "Score", "Comment", "Carried over", "Updated at (UTC)"};
 	static const double widths[] = {16, 8, 24, 60, 8, 7, 8, 18, 40, 10, 7, 40, 12, 20};
@@ -209,7 +209,7 @@ static const char *action_status(const struct export_data *d, const char *rec)
 
 static void plan_sheet(struct sheet *s, const struct export_data *d, const struct formats *f)
 {
-	const struct guide *g = d->app->guide;
+	const struct guide *g = d->g;
 	static const char *const cols[] = {"#", "Recommendation id", "Title", "Area", "Level", "Area need", "Called for by",
 					   "Resources", "CJAT tools", "Description", "Action status"};
 	static const double widths[] = {4, 26, 40, 16, 10, 9, 28, 40, 36, 60, 13};

@@ -473,6 +473,21 @@ static void check_id_refs(struct vstate *st, const char *path, json_t *arr, cons
 	}
 }
 
+/* A version names the guide in every assessment started on it and the archived
+ * file that keeps it (guide-VERSION.json): short, and safe in a file name. */
+static bool version_valid(const char *s, size_t len)
+{
+	if (len == 0 || len > GUIDE_VERSION_MAX || strlen(s) != len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+		if (!alnum && (i == 0 || (c != '.' && c != '-' && c != '_' && c != '+')))
+			return false;
+	}
+	return true;
+}
+
 static void check_changelog(struct vstate *st, json_t *cl, const char *version)
 {
 	struct vctx *v = &st->v;
@@ -1062,8 +1077,14 @@ static size_t validate(struct vstate *st)
 	json_t *ver = member(v, "$", root, "version", true);
 	const char *version = NULL;
 	if (ver && expect_type(v, "$.version", ver, JSON_STRING, "a string")) {
+		char q1[QBUF];
 		if (json_string_length(ver) == 0)
 			problem(v, "$.version", "the version is empty");
+		else if (!version_valid(json_string_value(ver), json_string_length(ver)))
+			problem(v, "$.version",
+				"the version %s must be at most %d letters, digits, dots, dashes, underscores or plus "
+				"signs, starting with a letter or digit (e.g. \"1.2.0\")",
+				quote(q1, json_string_value(ver)), GUIDE_VERSION_MAX);
 		else
 			version = json_string_value(ver);
 	}

@@ -17,6 +17,9 @@
 #define GUIDE_MAX_FILE (16u * 1024 * 1024) /* guide_load_file refuses larger files */
 #define GUIDE_MAX_PROBLEMS 1000 /* validation stops collecting after this many */
 #define GUIDE_TEXT_MAX_LENGTH_DEFAULT 5000
+/* The version: ^[0-9A-Za-z][0-9A-Za-z._+-]*$, at most this many bytes (it is kept
+ * with every assessment, struct assessment.guide_version). */
+#define GUIDE_VERSION_MAX 31
 
 /* The seven intervention areas, in their fixed canonical order (PRODUCT.md). */
 extern const char *const guide_area_ids[GUIDE_N_AREAS];
@@ -114,6 +117,8 @@ void guide_problems_free(struct guide_problems *p);
  * Decisions beyond docs/guide-format.md:
  * - every top-level key (version, title, changelog, cjat_tools, areas,
  *   recommendations) is required; cjat_tools and recommendations may be empty;
+ * - the version is at most GUIDE_VERSION_MAX letters, digits, dots, dashes,
+ *   underscores and plus signs, starting with a letter or digit;
  * - CJAT tool ids may contain '/' (as in "cross-cutting/international-cooperation"):
  *   ^[a-z0-9][a-z0-9._/-]{0,63}$; other ids follow ^[a-z0-9][a-z0-9._-]{0,63}$;
  * - i18n maps: keys are language codes (ll, lll, ll-XX...), values strings, "en"

@@ -91,14 +91,15 @@ static struct action_fields stored_fields(const json_t *row)
 
 /* ---- the API ------------------------------------------------------------ */
 
-/* A stored action (stolen) as the API gives it: with the recommendation's title
- * and area, whether it is still in the plan, and null for no partner or note. */
-static json_t *action_out(struct req *r, long long assessment_id, json_t *row)
+/* A stored action (stolen) of an assessment whose guide is g, as the API gives
+ * it: with the recommendation's title and area, whether it is still in the plan,
+ * and null for no partner or note. */
+static json_t *action_out(struct req *r, const struct guide *g, long long assessment_id, json_t *row)
 {
 	const char *rec = json_string_value(json_object_get(row, "rec"));
-	const struct guide_rec *gr = guide_rec(r->app->guide, rec);
+	const struct guide_rec *gr = guide_rec(g, rec);
 	json_object_set_new(row, "title", json_string(gr ? en(gr->json, "title") : rec));
-	json_object_set_new(row, "area", gr ? json_string(r->app->guide->areas[gr->area].id) : json_null());
+	json_object_set_new(row, "area", gr ? json_string(g->areas[gr->area].id) : json_null());
 	json_object_set_new(row, "in_plan", json_boolean(db_plan_has(r->db, assessment_id, rec) == 1));
 	static const char *const optional[] = {"partner", "note"};
 	for (size_t i = 0; i < ARRAY_SIZE(optional); i++)
@@ -165,7 +166,7 @@ static int store_and_answer(struct req *r, const struct assessment *a, const cha
 		snprintf(loc, sizeof(loc), "/api/v1/assessments/%lld/actions/%s", a->id, rec);
 		req_add_header(r, "Location", loc);
 	}
-	return req_json(r, created ? 201 : 200, action_out(r, a->id, row));
+	return req_json(r, created ? 201 : 200, action_out(r, h_guide(r, a), a->id, row));
 }
 
 /* 0 when rec may get a new action in a (it is in the plan), else the status answered. */
@@ -190,11 +191,12 @@ int h_api_actions_list(struct req *r)
 	json_t *rows = db_actions_list(r->db, a.id);
 	if (!rows)
 		return req_error(r, 503, "database_error", "the actions cannot be read");
+	const struct guide *g = h_guide(r, &a);
 	json_t *list = json_array();
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row)
-		json_array_append_new(list, action_out(r, a.id, json_incref(row)));
+		json_array_append_new(list, action_out(r, g, a.id, json_incref(row)));
 	json_decref(rows);
 	json_t *help = NULL;
 	if (h_actions_help_api(r, &a, &help) != 0) {
@@ -218,7 +220,7 @@ int h_api_action_create(struct req *r)
 	fields_from_json(r->json, NULL, &f, details);
 	if (!rec)
 		problem(details, "rec", "rec must be the id of a recommendation of the plan");
-	else if (!guide_rec(r->app->guide, rec))
+	else if (!guide_rec(h_guide(r, &a), rec))
 		problem(details, "rec", "unknown recommendation");
 	check_fields(&f, details); /* fields refused above kept their defaults */
 	if (json_array_size(details))
@@ -248,7 +250,7 @@ static int api_action_write(struct req *r, bool patch)
 	if (st)
 		return st;
 	const char *rec = req_param(r, 1);
-	if (!guide_rec(r->app->guide, rec))
+	if (!guide_rec(h_guide(r, &a), rec))
 		return req_error(r, 404, "not_found", "There is no recommendation \"%.64s\".", rec);
 	if (!json_is_object(r->json))
 		return req_error(r, 422, "invalid_action", "the body must be a JSON object");
@@ -303,7 +305,7 @@ int h_action_save(struct req *r)
 		.end = end && *end ? end : NULL,
 		.note = req_form(r, "note") ? req_form(r, "note") : "",
 	};
-	if (!rec || !guide_rec(r->app->guide, rec))
+	if (!rec || !guide_rec(h_guide(r, &a), rec))
 		return req_error(r, 422, "invalid_action", "The form names no recommendation of the guide; reload the page.");
 	json_t *details = json_array();
 	check_fields(&f, details);
@@ -350,11 +352,10 @@ static void dates_text(struct req *r, const char *start, const char *end, char *
 		buf[0] = '\0';
 }
 
-/* A stored action (borrowed) for pages: {rec, title, area_title, status, status_label,
- * partner, dates, note, updated}. */
-static json_t *action_page(struct req *r, const json_t *row)
+/* A stored action (borrowed) of an assessment whose guide is g, for pages: {rec,
+ * title, area_title, status, status_label, partner, dates, note, updated}. */
+static json_t *action_page(struct req *r, const struct guide *g, const json_t *row)
 {
-	const struct guide *g = r->app->guide;
 	const char *rec = json_string_value(json_object_get(row, "rec"));
 	const char *status = json_string_value(json_object_get(row, "status"));
 	const struct guide_rec *gr = guide_rec(g, rec);
@@ -398,8 +399,8 @@ static json_t *action_form(struct req *r, const char *rec, const json_t *values,
 	return form;
 }
 
-int h_actions_results_view(struct req *r, const struct assessment *a, json_t *view, const char *err_rec,
-			   json_t *errors, json_t *draft)
+int h_actions_results_view(struct req *r, const struct assessment *a, const struct guide *g, json_t *view,
+			   const char *err_rec, json_t *errors, json_t *draft)
 {
 	json_t *rows = db_actions_list(r->db, a->id);
 	if (!rows)
@@ -417,7 +418,7 @@ int h_actions_results_view(struct req *r, const struct assessment *a, json_t *vi
 			if (strcmp(json_string_value(json_object_get(row, "rec")), rec) == 0)
 				stored = row;
 		if (stored)
-			json_object_set_new(item, "action", action_page(r, stored));
+			json_object_set_new(item, "action", action_page(r, g, stored));
 		if (can_act) {
 			bool this_one = err_rec && strcmp(err_rec, rec) == 0;
 			json_object_set_new(item, "action_form",
@@ -426,7 +427,7 @@ int h_actions_results_view(struct req *r, const struct assessment *a, json_t *vi
 	}
 	json_t *all = json_array();
 	json_array_foreach(rows, i, item) {
-		json_t *v = action_page(r, item);
+		json_t *v = action_page(r, g, item);
 		const char *rec = json_string_value(json_object_get(item, "rec"));
 		bool in_plan = false;
 		size_t k;
@@ -445,9 +446,16 @@ int h_actions_results_view(struct req *r, const struct assessment *a, json_t *vi
 
 /* ---- the help delivered after the previous round --------------------------- */
 
-json_t *h_actions_help(struct req *r, long long prev_id, const struct area_needs *then, const struct area_needs *now)
+json_t *h_actions_help(struct req *r, const struct guide *g, long long prev_id, const struct area_needs *then,
+		       const struct area_needs *now)
 {
-	const struct guide *g = r->app->guide;
+	/* the actions belong to the previous round, whose guide may be an older one:
+	 * its recommendations are found there, their areas matched by id */
+	struct assessment prev;
+	int found = db_assessment_get(r->db, prev_id, &prev);
+	if (found < 0)
+		return NULL;
+	const struct guide *pg = found ? h_guide(r, &prev) : g;
 	json_t *rows = db_actions_list(r->db, prev_id);
 	if (!rows)
 		return NULL;
@@ -457,9 +465,10 @@ json_t *h_actions_help(struct req *r, long long prev_id, const struct area_needs
 		size_t i;
 		json_t *row;
 		json_array_foreach(rows, i, row) {
-			const struct guide_rec *gr = guide_rec(g, json_string_value(json_object_get(row, "rec")));
-			if (gr && gr->area == ai && strcmp(json_string_value(json_object_get(row, "status")), "delivered") == 0)
-				json_array_append_new(acts, action_out(r, prev_id, json_incref(row)));
+			const struct guide_rec *gr = guide_rec(pg, json_string_value(json_object_get(row, "rec")));
+			if (gr && guide_area_index(g, pg->areas[gr->area].id) == ai &&
+			    strcmp(json_string_value(json_object_get(row, "status")), "delivered") == 0)
+				json_array_append_new(acts, action_out(r, pg, prev_id, json_incref(row)));
 		}
 		if (!json_array_size(acts)) {
 			json_decref(acts);
@@ -496,9 +505,10 @@ int h_actions_help_api(struct req *r, const struct assessment *a, json_t **out)
 		return -1;
 	if (prev_id == 0)
 		return 0;
+	const struct guide *g = h_guide(r, a);
 	struct stored_scores then_s, now_s;
-	int f1 = db_scores_get(r->db, r->app->guide, prev_id, &then_s);
-	int f2 = db_scores_get(r->db, r->app->guide, a->id, &now_s);
+	int f1 = db_scores_get(r->db, g, prev_id, &then_s);
+	int f2 = db_scores_get(r->db, g, a->id, &now_s);
 	if (f1 < 0 || f2 < 0)
 		return -1;
 	struct area_needs then = {0}, now = {0};
@@ -506,7 +516,7 @@ int h_actions_help_api(struct req *r, const struct assessment *a, json_t **out)
 		needs_of(&then_s, &then);
 	if (f2)
 		needs_of(&now_s, &now);
-	json_t *areas = h_actions_help(r, prev_id, &then, &now);
+	json_t *areas = h_actions_help(r, g, prev_id, &then, &now);
 	if (!areas)
 		return -1;
 	*out = json_pack("{s:I, s:i, s:o}", "previous_id", (json_int_t)prev_id, "previous_round", prev_round, "areas",

@@ -13,9 +13,16 @@
 #define COMMENT_MAX 5000
 #define MAX_ANSWERS_PER_PUT 2000
 
+/* The current guide, or with ?version=X the guide of that version (an archived
+ * one, on which older assessments were started): 404 when none is loaded. */
 int h_api_guide(struct req *r)
 {
-	return req_raw(r, 200, "application/json; charset=utf-8", r->app->guide_api, r->app->guide_api_len, true);
+	const char *version = req_query(r, "version");
+	const struct guide *g = version && *version ? app_guide(r->app, version) : r->app->guide;
+	if (!g)
+		return req_error(r, 404, "not_found", "There is no guide version \"%.40s\".", version);
+	const struct app_guide *e = app_guide_entry(r->app, g);
+	return req_raw(r, 200, "application/json; charset=utf-8", e->api, e->api_len, true);
 }
 
 int h_api_countries(struct req *r)
@@ -136,14 +143,17 @@ int h_api_answers_put(struct req *r)
 		return req_error(r, 422, "invalid_answers", "the body must be {\"answers\": {\"QID\": {\"value\": ...}}}");
 	if (json_object_size(answers) > MAX_ANSWERS_PER_PUT)
 		return req_error(r, 413, "too_many_answers", "at most %d answers per request", MAX_ANSWERS_PER_PUT);
-	const struct guide *g = r->app->guide;
+	const struct guide *g = h_guide(r, &a);
 	json_t *details = json_array();
 	const char *qid;
 	json_t *entry;
 	json_object_foreach(answers, qid, entry) {
 		const struct guide_question *q = guide_question(g, qid);
 		if (!q) {
-			problem(details, qid, "question", "unknown question");
+			char msg[120];
+			snprintf(msg, sizeof(msg), "unknown question (not in guide version %s, which this assessment uses)",
+				 g->version);
+			problem(details, qid, "question", msg);
 			continue;
 		}
 		if (!json_is_object(entry)) {

@@ -125,7 +125,7 @@ int h_assessment_overview(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
-	const struct guide *g = r->app->guide;
+	const struct guide *g = h_guide(r, &a);
 	json_t *stored = db_answers_get(r->db, a.id);
 	if (!stored)
 		return req_error(r, 503, "database_error", "the answers cannot be read");
@@ -308,9 +308,9 @@ static json_t *show_if_text(const struct guide *g, const struct guide_question *
 	return s;
 }
 
-static json_t *question_view(struct req *r, const struct guide_question *q, const struct qview *s, bool visible)
+static json_t *question_view(struct req *r, const struct guide *g, const struct guide_question *q,
+			     const struct qview *s, bool visible)
 {
-	const struct guide *g = r->app->guide;
 	const struct guide_area *area = &g->areas[q->area];
 	json_t *opts = json_array();
 	for (size_t i = 0; i < q->n_options; i++) {
@@ -340,7 +340,7 @@ static json_t *question_view(struct req *r, const struct guide_question *q, cons
 			rawtext = json_string_value(s->value);
 		}
 	}
-	json_t *guidance = json_object_get(r->app->guidance_html, q->id);
+	json_t *guidance = app_guidance_html(r->app, g, q->id);
 	json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:o, s:o, s:s, s:s, s:o, s:o, s:b, s:b}", "qid", q->id,
 			      "num", num, "text", guide_text(json_object_get(q->json, "text"), "en"), "type",
 			      type_names[q->type], "critical", q->critical, "weight", q->weight, "options", opts,
@@ -378,21 +378,22 @@ static json_t *question_view(struct req *r, const struct guide_question *q, cons
 	return v;
 }
 
-static int area_index(struct req *r)
+/* The area of route parameter 1 in guide g: its index, or -1. */
+static int area_index(struct req *r, const struct guide *g)
 {
-	return guide_area_index(r->app->guide, req_param(r, 1));
+	return guide_area_index(g, req_param(r, 1));
 }
 
-/* Renders the form of area ai, with states[] for its questions (n = area size). */
-static int render_area(struct req *r, int status, const struct assessment *a, int ai, const struct qview *states,
-		       const struct answer *answers, json_t *errors)
+/* Renders the form of area ai of guide g (a's), with states[] for its questions
+ * (n = area size). */
+static int render_area(struct req *r, int status, const struct assessment *a, const struct guide *g, int ai,
+		       const struct qview *states, const struct answer *answers, json_t *errors)
 {
-	const struct guide *g = r->app->guide;
 	const struct guide_area *area = &g->areas[ai];
 	json_t *qs = json_array();
 	for (size_t k = 0; k < area->n_q; k++) {
 		const struct guide_question *q = &g->questions[area->first_q + k];
-		json_array_append_new(qs, question_view(r, q, &states[k], guide_question_visible(g, q, answers)));
+		json_array_append_new(qs, question_view(r, g, q, &states[k], guide_question_visible(g, q, answers)));
 	}
 	json_t *nav = json_array();
 	for (int i = 0; i < GUIDE_N_AREAS; i++)
@@ -438,7 +439,7 @@ int h_area_form(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
-	int ai = area_index(r);
+	int ai = area_index(r, h_guide(r, &a));
 	if (ai < 0)
 		return req_error(r, 404, "not_found", "There is no area \"%s\".", req_param(r, 1));
 	return h_area_page(r, 200, &a, ai, NULL);
@@ -446,7 +447,7 @@ int h_area_form(struct req *r)
 
 int h_area_page(struct req *r, int status, const struct assessment *a, int ai, json_t *errors)
 {
-	const struct guide *g = r->app->guide;
+	const struct guide *g = h_guide(r, a);
 	json_t *stored = db_answers_get(r->db, a->id);
 	if (!stored) {
 		json_decref(errors);
@@ -463,7 +464,7 @@ int h_area_page(struct req *r, int status, const struct assessment *a, int ai, j
 	}
 	carry_states(r, g, area, stored, states, false);
 	version_states(g, area, stored, states);
-	int st = render_area(r, status, a, ai, states, ans, errors);
+	int st = render_area(r, status, a, g, ai, states, ans, errors);
 	free(states);
 	free(ans);
 	json_decref(stored);
@@ -476,13 +477,13 @@ int h_area_save(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
-	int ai = area_index(r);
+	const struct guide *g = h_guide(r, &a);
+	int ai = area_index(r, g);
 	if (ai < 0)
 		return req_error(r, 404, "not_found", "There is no area \"%s\".", req_param(r, 1));
 	if (!h_editable(&a))
 		return req_error(r, 409, "not_editable", "This assessment is %s; its answers can no longer be changed.",
 				 a.status);
-	const struct guide *g = r->app->guide;
 	const struct guide_area *area = &g->areas[ai];
 	json_t *errors = json_array();
 	/* fields must belong to this area's questions */
@@ -553,7 +554,7 @@ int h_area_save(struct req *r)
 			json_array_append_new(errors, json_pack("{s:s}", "message",
 								n_errors == 1 ? "One answer needs correcting; see below."
 									      : "Some answers need correcting; see below."));
-		st = render_area(r, 422, &a, ai, states, ans, errors);
+		st = render_area(r, 422, &a, g, ai, states, ans, errors);
 		errors = NULL;
 		goto out;
 	}
@@ -584,7 +585,7 @@ int h_area_save(struct req *r)
 		json_array_append_new(errors, json_pack("{s:s}", "message",
 							"Answers were changed by someone else while you worked; nothing "
 							"was saved. Check the answers marked below and save again."));
-		st = render_area(r, 409, &a, ai, states, ans, errors);
+		st = render_area(r, 409, &a, g, ai, states, ans, errors);
 		errors = NULL;
 		goto out;
 	}

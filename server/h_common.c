@@ -33,6 +33,14 @@ const char *h_scope_country(const struct req *r)
 	return NULL;
 }
 
+_Static_assert(sizeof(((struct assessment *)0)->guide_version) > GUIDE_VERSION_MAX,
+	       "an assessment keeps the whole version of its guide");
+
+const struct guide *h_guide(struct req *r, const struct assessment *a)
+{
+	return app_guide_or_current(r->app, a->guide_version, a->id);
+}
+
 bool h_editable(const struct assessment *a)
 {
 	return strcmp(a->status, "draft") == 0 || strcmp(a->status, "returned") == 0;
@@ -136,6 +144,8 @@ long long h_create_assessment(struct req *r, const char *country, json_int_t rou
 			  (int)round, existing);
 		return 0;
 	}
+	/* a new assessment starts on the current guide; what is carried over from a
+	 * round made on an older one is what the current guide still asks and accepts */
 	if (from_id > 0) {
 		int n = carry_over(r->db, r->app->guide, from_id, from_round, id, r->user ? r->user->id : 0);
 		if (n < 0) {

@@ -83,14 +83,14 @@ int h_evidence_upload(struct req *r)
 	if (st)
 		return st;
 	const char *qid = req_form(r, "question");
-	const struct guide_question *q = qid ? guide_question(r->app->guide, qid) : NULL;
+	const struct guide *g = h_guide(r, &a);
+	const struct guide_question *q = qid ? guide_question(g, qid) : NULL;
 	if (!q)
 		return req_error(r, 422, "invalid_evidence",
 				 "The form names no question of the guide; reload the page and try again.");
 	if (evidence_add(r, &a, q) <= 0)
 		return h_area_error(r, &a, q, "evidence_error", NULL);
-	return req_redirect(r, "/assessments/%lld/areas/%s#question-%s", a.id, r->app->guide->areas[q->area].id,
-			    q->id);
+	return req_redirect(r, "/assessments/%lld/areas/%s#question-%s", a.id, g->areas[q->area].id, q->id);
 }
 
 int h_evidence_download(struct req *r)
@@ -114,8 +114,10 @@ int h_evidence_download(struct req *r)
 }
 
 /* Removes evidence route parameter 1 of a. Returns 0 with *q set to its question
- * (NULL when the guide no longer has it), or the status it answered with. */
-static int evidence_delete(struct req *r, const struct assessment *a, const struct guide_question **q)
+ * in g, a's guide (NULL when g has no such question), or the status it answered
+ * with. */
+static int evidence_delete(struct req *r, const struct assessment *a, const struct guide *g,
+			   const struct guide_question **q)
 {
 	long long eid = req_param_id(r, 1);
 	struct evidence_file e;
@@ -124,7 +126,7 @@ static int evidence_delete(struct req *r, const struct assessment *a, const stru
 		return req_error(r, 503, "database_error", "the file cannot be read");
 	if (rc == 0)
 		return req_error(r, 404, "not_found", "There is no such file.");
-	*q = guide_question(r->app->guide, e.question);
+	*q = guide_question(g, e.question);
 	if (!h_is_admin(r) && !(h_is_official(r) && r->user->id == e.uploaded_by))
 		return req_error(r, 403, "forbidden", "Only the person who attached a file, or an administrator, can "
 						      "remove it.");
@@ -145,14 +147,14 @@ int h_evidence_delete(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
+	const struct guide *g = h_guide(r, &a);
 	const struct guide_question *q = NULL;
-	st = evidence_delete(r, &a, &q);
+	st = evidence_delete(r, &a, g, &q);
 	if (st)
 		return q && st == 409 ? h_area_error(r, &a, q, "evidence_error", NULL) : st;
 	if (!q)
 		return req_redirect(r, "/assessments/%lld", a.id);
-	return req_redirect(r, "/assessments/%lld/areas/%s#question-%s", a.id, r->app->guide->areas[q->area].id,
-			    q->id);
+	return req_redirect(r, "/assessments/%lld/areas/%s#question-%s", a.id, g->areas[q->area].id, q->id);
 }
 
 int h_api_evidence_list(struct req *r)
@@ -164,7 +166,7 @@ int h_api_evidence_list(struct req *r)
 	const char *qid = req_query(r, "question");
 	if (qid && !*qid)
 		qid = NULL;
-	if (qid && !guide_question(r->app->guide, qid))
+	if (qid && !guide_question(h_guide(r, &a), qid))
 		return req_error(r, 400, "bad_query", "unknown question \"%.64s\"", qid);
 	json_t *list = db_evidence_list(r->db, a.id, qid);
 	if (!list)
@@ -187,7 +189,7 @@ int h_api_evidence_delete(struct req *r)
 	if (st)
 		return st;
 	const struct guide_question *q = NULL;
-	st = evidence_delete(r, &a, &q);
+	st = evidence_delete(r, &a, h_guide(r, &a), &q);
 	if (st)
 		return st;
 	return req_json(r, 200, json_pack("{s:b}", "deleted", 1));

@@ -81,10 +81,9 @@ int h_api_export_json(struct req *r)
 	int st = load(r, &d, true);
 	if (st)
 		return st;
-	const struct guide *g = r->app->guide;
 	char at[21];
 	now_iso(at);
-	json_t *doc = export_json(&d, h_scores_json(g, &d.sc), h_plan_json(g, &d.plan), at);
+	json_t *doc = export_json(&d, h_scores_json(d.g, &d.sc), h_plan_json(d.g, &d.plan), at);
 	char *s = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
 	json_decref(doc);
 	set_attachment(r, d.a.country, d.a.round, "", "json");
@@ -134,8 +133,11 @@ int h_api_export_csv(struct req *r)
 	if (bom)
 		strbuf_adds(&sb, EXPORT_CSV_BOM);
 	if (wide) {
-		export_csv_wide_header(&sb, r->app->guide);
-		export_csv_wide_row(&sb, &d);
+		struct export_columns cols;
+		export_columns_init(&cols, r->app, d.g);
+		export_csv_wide_header(&sb, &cols);
+		export_csv_wide_row(&sb, &d, &cols);
+		export_columns_release(&cols);
 	} else {
 		export_csv_long_header(&sb);
 		export_csv_long_rows(&sb, &d);
@@ -181,11 +183,13 @@ struct answers_stream {
 	long long *ids;          /* the assessments, in list order */
 	size_t n, next;
 	bool wide, bom, started;
+	struct export_columns cols; /* wide: the questions of every loaded version */
 };
 
 static void answers_stream_free(void *ctx)
 {
 	struct answers_stream *s = ctx;
+	export_columns_release(&s->cols);
 	free(s->ids);
 	free(s);
 }
@@ -201,7 +205,7 @@ static int answers_stream_fill(void *ctx, struct strbuf *out)
 		if (s->bom)
 			strbuf_adds(out, EXPORT_CSV_BOM);
 		if (s->wide)
-			export_csv_wide_header(out, s->app->guide);
+			export_csv_wide_header(out, &s->cols);
 		else
 			export_csv_long_header(out);
 		return s->next < s->n ? 1 : 0;
@@ -222,7 +226,7 @@ static int answers_stream_fill(void *ctx, struct strbuf *out)
 		struct export_data d;
 		export_data_init(&d, s->app, &a, stored);
 		if (s->wide)
-			export_csv_wide_row(out, &d);
+			export_csv_wide_row(out, &d, &s->cols);
 		else
 			export_csv_long_rows(out, &d);
 		export_data_release(&d);
@@ -268,6 +272,8 @@ int h_api_export_answers(struct req *r)
 	s->app = r->app;
 	s->wide = wide;
 	s->bom = bom;
+	if (wide)
+		export_columns_init(&s->cols, r->app, NULL);
 	s->n = json_array_size(list);
 	s->ids = xcalloc(s->n ? s->n : 1, sizeof(*s->ids));
 	for (size_t i = 0; i < s->n; i++)

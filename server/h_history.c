@@ -137,9 +137,9 @@ static json_t *side_text(struct req *r, const char *kind, const struct guide_que
 	return out ? out : json_string("");
 }
 
-static json_t *record_view(struct req *r, const struct assessment *a, const json_t *rec)
+/* One audit record of a (whose guide is g) for the page. */
+static json_t *record_view(struct req *r, const struct assessment *a, const struct guide *g, const json_t *rec)
 {
-	const struct guide *g = r->app->guide;
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	const char *target = json_string_value(json_object_get(rec, "target"));
 	const struct guide_question *q = target ? guide_question(g, target) : NULL;
@@ -186,9 +186,10 @@ static long long before_param(struct req *r)
 	return *end || v <= 0 ? -1 : v;
 }
 
-static int render_history(struct req *r, const struct assessment *a, const struct guide_question *q)
+/* The history of a, or of its question q (of g, a's guide; NULL: all). */
+static int render_history(struct req *r, const struct assessment *a, const struct guide *g,
+			  const struct guide_question *q)
 {
-	const struct guide *g = r->app->guide;
 	long long before = before_param(r);
 	if (before < 0)
 		return req_error(r, 400, "bad_query", "before must be a record number");
@@ -199,7 +200,7 @@ static int render_history(struct req *r, const struct assessment *a, const struc
 	size_t i;
 	json_t *rec;
 	json_array_foreach(recs, i, rec)
-		json_array_append_new(rows, record_view(r, a, rec));
+		json_array_append_new(rows, record_view(r, a, g, rec));
 	json_t *view = json_pack("{s:o, s:o, s:b}", "assessment", h_assessment_view(r, a), "records", rows,
 				 "has_records", json_array_size(rows) > 0);
 	if (json_array_size(recs) == HISTORY_PAGE) {
@@ -237,7 +238,7 @@ int h_history(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
-	return render_history(r, &a, NULL);
+	return render_history(r, &a, h_guide(r, &a), NULL);
 }
 
 int h_history_question(struct req *r)
@@ -246,10 +247,11 @@ int h_history_question(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
-	const struct guide_question *q = guide_question(r->app->guide, req_param(r, 1));
+	const struct guide *g = h_guide(r, &a);
+	const struct guide_question *q = guide_question(g, req_param(r, 1));
 	if (!q)
 		return req_error(r, 404, "not_found", "There is no question \"%.64s\".", req_param(r, 1));
-	return render_history(r, &a, q);
+	return render_history(r, &a, g, q);
 }
 
 int h_api_audit(struct req *r)

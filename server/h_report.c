@@ -90,7 +90,7 @@ static const char *state_key(enum export_state s)
 static json_t *area_questions(struct req *r, const struct export_data *d, int ai, const struct export_answer *x,
 			      size_t n, size_t *k)
 {
-	const struct guide *g = r->app->guide;
+	const struct guide *g = d->g;
 	const struct guide_area *area = &g->areas[ai];
 	json_t *qs = json_array();
 	for (size_t i = area->first_q; i < area->first_q + area->n_q; i++) {
@@ -114,7 +114,6 @@ static json_t *area_questions(struct req *r, const struct export_data *d, int ai
 		}
 		json_array_append_new(qs, v);
 	}
-	(void)d;
 	return qs;
 }
 
@@ -132,7 +131,7 @@ static const char *action_of(const json_t *actions, const char *rec)
 
 static json_t *plan_view(struct req *r, const struct export_data *d)
 {
-	const struct guide *g = r->app->guide;
+	const struct guide *g = d->g;
 	json_t *items = json_array();
 	for (size_t i = 0; i < d->plan.n; i++) {
 		const struct plan_item *it = &d->plan.items[i];
@@ -186,7 +185,7 @@ int h_report(struct req *r)
 		export_data_release(&d);
 		return req_error(r, 503, "database_error", "the assistance actions cannot be read");
 	}
-	const struct guide *g = r->app->guide;
+	const struct guide *g = d.g;
 	size_t n, k = 0;
 	struct export_answer *x = export_answers(&d, &n);
 	json_t *areas = json_array();
@@ -229,6 +228,7 @@ int h_report(struct req *r)
 
 /* ---- the blank questionnaire --------------------------------------------- */
 
+/* The blank questionnaire is always the current guide (new assessments start on it). */
 static json_t *print_question(struct req *r, const struct guide_question *q)
 {
 	const struct guide *g = r->app->guide;
@@ -256,7 +256,7 @@ static json_t *print_question(struct req *r, const struct guide_question *q)
 	const json_t *unit = json_object_get(q->json, "unit");
 	if (unit)
 		json_object_set_new(v, "unit", json_string(guide_text(unit, "en")));
-	json_t *guidance = json_object_get(r->app->guidance_html, q->id);
+	json_t *guidance = app_guidance_html(r->app, g, q->id);
 	if (guidance && json_string_length(guidance))
 		json_object_set(v, "guidance_html", guidance);
 	return v;

@@ -77,7 +77,7 @@ int h_area_error(struct req *r, const struct assessment *a, const struct guide_q
 	if (status == 401 || status == 403 || status >= 500 || req_is_api(r))
 		return status;
 	char num[16], msg[400];
-	h_question_num(r->app->guide, q, num);
+	h_question_num(h_guide(r, a), q, num);
 	snprintf(msg, sizeof(msg), "Question %s: %s", num, r->err_msg);
 	char field_msg[sizeof(r->err_msg)];
 	snprintf(field_msg, sizeof(field_msg), "%s", r->err_msg);
@@ -155,16 +155,17 @@ static long long comment_add(struct req *r, const struct assessment *a, const st
 	return id;
 }
 
-static const struct guide_question *form_question(struct req *r)
+static const struct guide_question *form_question(struct req *r, const struct guide *g)
 {
 	const char *qid = req_form(r, "question");
-	return qid ? guide_question(r->app->guide, qid) : NULL;
+	return qid ? guide_question(g, qid) : NULL;
 }
 
-static int redirect_to_question(struct req *r, const struct assessment *a, const struct guide_question *q)
+/* q is a question of g, the guide of a. */
+static int redirect_to_question(struct req *r, const struct assessment *a, const struct guide *g,
+				const struct guide_question *q)
 {
-	return req_redirect(r, "/assessments/%lld/areas/%s#question-%s", a->id, r->app->guide->areas[q->area].id,
-			    q->id);
+	return req_redirect(r, "/assessments/%lld/areas/%s#question-%s", a->id, g->areas[q->area].id, q->id);
 }
 
 int h_comment_create(struct req *r)
@@ -173,7 +174,8 @@ int h_comment_create(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
-	const struct guide_question *q = form_question(r);
+	const struct guide *g = h_guide(r, &a);
+	const struct guide_question *q = form_question(r, g);
 	if (!q)
 		return req_error(r, 422, "invalid_comment",
 				 "The form names no question of the guide; reload the page and try again.");
@@ -186,7 +188,7 @@ int h_comment_create(struct req *r)
 		body = req_form(r, "body");
 	if (comment_add(r, &a, q, body) <= 0)
 		return h_area_error(r, &a, q, "comment_error", body);
-	return redirect_to_question(r, &a, q);
+	return redirect_to_question(r, &a, g, q);
 }
 
 /* Resolves comment route parameter 1 of a. Returns 0 or the status it answered with. */
@@ -232,11 +234,12 @@ int h_comment_resolve(struct req *r)
 	if (st)
 		return st;
 	json_t *c = comment_json(r, a.id, req_param_id(r, 1));
-	const struct guide_question *q = guide_question(r->app->guide, json_string_value(json_object_get(c, "question")));
+	const struct guide *g = h_guide(r, &a);
+	const struct guide_question *q = guide_question(g, json_string_value(json_object_get(c, "question")));
 	json_decref(c);
 	if (!q)
 		return req_redirect(r, "/assessments/%lld", a.id);
-	return redirect_to_question(r, &a, q);
+	return redirect_to_question(r, &a, g, q);
 }
 
 int h_api_comments_list(struct req *r)
@@ -248,7 +251,7 @@ int h_api_comments_list(struct req *r)
 	const char *qid = req_query(r, "question");
 	if (qid && !*qid)
 		qid = NULL;
-	if (qid && !guide_question(r->app->guide, qid))
+	if (qid && !guide_question(h_guide(r, &a), qid))
 		return req_error(r, 400, "bad_query", "unknown question \"%.64s\"", qid);
 	json_t *list = db_comments_list(r->db, a.id, qid);
 	if (!list)
@@ -272,7 +275,7 @@ int h_api_comment_create(struct req *r)
 	}
 	json_t *qj = json_object_get(r->json, "question");
 	json_t *body = json_object_get(r->json, "body");
-	const struct guide_question *q = json_is_string(qj) ? guide_question(r->app->guide, json_string_value(qj)) : NULL;
+	const struct guide_question *q = json_is_string(qj) ? guide_question(h_guide(r, &a), json_string_value(qj)) : NULL;
 	if (!q)
 		return req_error(r, 422, "invalid_comment", "question must be a question id of the guide");
 	if (!json_is_string(body))
@@ -423,7 +426,7 @@ int h_review_overview_view(struct req *r, const struct assessment *a, json_t *vi
 	json_t *open = db_comments_open_count(r->db, a->id);
 	if (!open)
 		return -1;
-	const struct guide *g = r->app->guide;
+	const struct guide *g = h_guide(r, a);
 	json_t *items = json_array();
 	for (size_t i = 0; i < g->n_questions && json_object_size(open); i++) {
 		const struct guide_question *q = &g->questions[i];

@@ -20,8 +20,9 @@
 #include "svg.h"
 #include "util.h"
 
-/* One assessment's answers and what the model makes of them. */
+/* One assessment's answers and what the model makes of them with its guide. */
 struct scored {
+	const struct guide *g;   /* the guide of the assessment's version (h_guide) */
 	json_t *stored;          /* db_answers_get (answers borrow text from it) */
 	struct answer *answers;
 	struct score sc;
@@ -30,8 +31,8 @@ struct scored {
 
 static int scored_load(struct req *r, const struct assessment *a, struct scored *s)
 {
-	const struct guide *g = r->app->guide;
 	memset(s, 0, sizeof(*s));
+	const struct guide *g = s->g = h_guide(r, a);
 	s->stored = db_answers_get(r->db, a->id);
 	if (!s->stored)
 		return -1;
@@ -124,7 +125,7 @@ static int api_scored(struct req *r, bool plan)
 	struct scored s;
 	if (scored_load(r, &a, &s) != 0)
 		return req_error(r, 503, "database_error", "the answers cannot be read");
-	json_t *out = plan ? h_plan_json(r->app->guide, &s.plan) : h_scores_json(r->app->guide, &s.sc);
+	json_t *out = plan ? h_plan_json(s.g, &s.plan) : h_scores_json(s.g, &s.sc);
 	scored_release(&s);
 	return req_json(r, 200, out);
 }
@@ -186,7 +187,7 @@ static json_t *answer_text(struct req *r, const struct guide_question *q, const 
 static json_t *breakdown_json(struct req *r, long long id, const struct scored *s, int ai,
 			      struct score_item *items)
 {
-	const struct guide *g = r->app->guide;
+	const struct guide *g = s->g;
 	size_t n = score_breakdown(g, s->answers, ai, items);
 	json_t *rows = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -239,9 +240,9 @@ static json_t *need_text(bool defined, int need)
 }
 
 /* The profile chart's <desc>: every bar in words. */
-static char *chart_desc(struct req *r, const struct score *sc, const struct stored_scores *prev)
+static char *chart_desc(struct req *r, const struct guide *g, const struct score *sc,
+			const struct stored_scores *prev)
 {
-	const struct guide *g = r->app->guide;
 	struct strbuf sb;
 	strbuf_init(&sb, 512);
 	strbuf_adds(&sb, app_msg(r->app, "results.chart_desc"));
@@ -262,10 +263,9 @@ static char *chart_desc(struct req *r, const struct score *sc, const struct stor
 	return strbuf_detach(&sb, NULL);
 }
 
-static char *chart_svg(struct req *r, const struct assessment *a, const struct score *sc,
+static char *chart_svg(struct req *r, const struct assessment *a, const struct guide *g, const struct score *sc,
 		       const struct stored_scores *prev)
 {
-	const struct guide *g = r->app->guide;
 	struct svg_bar bars[GUIDE_N_AREAS];
 	for (int ai = 0; ai < GUIDE_N_AREAS; ai++) {
 		const struct area_score *as = &sc->areas[ai];
@@ -287,7 +287,7 @@ static char *chart_svg(struct req *r, const struct assessment *a, const struct s
 	snprintf(now, sizeof(now), "%s %d", app_msg(r->app, "results.round"), a->round);
 	if (prev)
 		snprintf(before, sizeof(before), "%s %d", app_msg(r->app, "results.round"), prev->round);
-	char *desc = chart_desc(r, sc, prev);
+	char *desc = chart_desc(r, g, sc, prev);
 	struct svg_profile p = {
 		.id = "profile",
 		.title = title,
@@ -306,9 +306,8 @@ static char *chart_svg(struct req *r, const struct assessment *a, const struct s
 	return strbuf_detach(&sb, NULL);
 }
 
-static json_t *plan_view(struct req *r, long long id, const struct plan *p)
+static json_t *plan_view(struct req *r, const struct guide *g, long long id, const struct plan *p)
 {
-	const struct guide *g = r->app->guide;
 	json_t *items = json_array();
 	for (size_t i = 0; i < p->n; i++) {
 		const struct plan_item *it = &p->items[i];
@@ -344,8 +343,10 @@ int h_results(struct req *r)
 }
 
 /* The help delivered after the previous round, for the page: each area's figures
- * in words and its delivered actions. NULL on a database error. */
-static json_t *help_view(struct req *r, long long prev_id, const struct stored_scores *prev, const struct score *sc)
+ * in words and its delivered actions. prev and sc are indexed like g->areas.
+ * NULL on a database error. */
+static json_t *help_view(struct req *r, const struct guide *g, long long prev_id, const struct stored_scores *prev,
+			 const struct score *sc)
 {
 	struct area_needs then = {0}, now = {0};
 	for (int ai = 0; ai < GUIDE_N_AREAS; ai++) {
@@ -354,14 +355,14 @@ static json_t *help_view(struct req *r, long long prev_id, const struct stored_s
 		now.defined[ai] = sc->areas[ai].defined;
 		now.need[ai] = sc->areas[ai].need;
 	}
-	json_t *areas = h_actions_help(r, prev_id, &then, &now);
+	json_t *areas = h_actions_help(r, g, prev_id, &then, &now);
 	if (!areas)
 		return NULL;
 	json_t *rows = json_array();
 	size_t i;
 	json_t *h;
 	json_array_foreach(areas, i, h) {
-		int ai = guide_area_index(r->app->guide, json_string_value(json_object_get(h, "id")));
+		int ai = guide_area_index(g, json_string_value(json_object_get(h, "id")));
 		const char *outcome = json_is_null(json_object_get(h, "improved")) ? "help.not_comparable"
 				      : json_is_true(json_object_get(h, "improved")) ? "help.improved"
 				      : json_integer_value(json_object_get(h, "change")) == 0 ? "help.unchanged"
@@ -394,13 +395,13 @@ int h_results_page(struct req *r, int status, const struct assessment *ap, const
 		   json_t *draft)
 {
 	struct assessment a = *ap;
-	const struct guide *g = r->app->guide;
 	struct scored s;
 	if (scored_load(r, &a, &s) != 0) {
 		json_decref(errors);
 		json_decref(draft);
 		return req_error(r, 503, "database_error", "the answers cannot be read");
 	}
+	const struct guide *g = s.g;
 	/* the country's previous round, from its stored figures */
 	int prev_round = 0, found = 0;
 	long long prev_id = db_scores_previous(r->db, a.country, a.round, &prev_round);
@@ -461,7 +462,7 @@ int h_results_page(struct req *r, int status, const struct assessment *ap, const
 		json_array_append_new(prio, json_pack("{s:s, s:s, s:i}", "id", g->areas[ai].id, "title",
 						      en(g->areas[ai].json, "title"), "need", s.sc.areas[ai].need));
 	}
-	char *svg = chart_svg(r, &a, &s.sc, prev);
+	char *svg = chart_svg(r, &a, g, &s.sc, prev);
 	json_t *view = json_pack(
 		"{s:o, s:s, s:o, s:o, s:o, s:b, s:o, s:b, s:o}", "assessment", h_assessment_view(r, &a), "chart_svg", svg,
 		"overall",
@@ -470,10 +471,10 @@ int h_results_page(struct req *r, int status, const struct assessment *ap, const
 			  level_json(r, s.sc.need_defined ? level_of_need(s.sc.need) : LEVEL_UNKNOWN), "coverage",
 			  pct(s.sc.coverage), "answered", (json_int_t)s.sc.answered, "applicable",
 			  (json_int_t)s.sc.applicable, "priorities", prio, "has_priorities", s.sc.n_priorities > 0),
-		"areas", areas, "gaps", gaps, "has_gaps", json_array_size(gaps) > 0, "plan", plan_view(r, a.id, &s.plan),
+		"areas", areas, "gaps", gaps, "has_gaps", json_array_size(gaps) > 0, "plan", plan_view(r, g, a.id, &s.plan),
 		"has_plan", s.plan.n > 0, "changes", changes);
 	free(svg);
-	json_t *help = prev ? help_view(r, prev_id, prev, &s.sc) : NULL;
+	json_t *help = prev ? help_view(r, g, prev_id, prev, &s.sc) : NULL;
 	if (prev && !help) {
 		scored_release(&s);
 		json_decref(view);
@@ -489,7 +490,7 @@ int h_results_page(struct req *r, int status, const struct assessment *ap, const
 					      change_json(r, prev->need_defined, prev->need, s.sc.need_defined, s.sc.need),
 					      "has_help", json_array_size(help) > 0, "help", help));
 	scored_release(&s);
-	int rc = h_actions_results_view(r, &a, view, err_rec, errors, draft);
+	int rc = h_actions_results_view(r, &a, g, view, err_rec, errors, draft);
 	json_object_set_new(view, "has_errors", json_boolean(errors && json_array_size(errors) > 0));
 	json_object_set_new(view, "errors", errors ? errors : json_array());
 	json_decref(draft);

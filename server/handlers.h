@@ -69,21 +69,23 @@ int h_action_save(struct req *r);
 /* Adds to a results page's view (whose "plan" items have their rec "id") each
  * plan item's action (and, for those who may write them, its form: with the
  * draft values and errors when err_rec names it), and every action of a (also
- * those whose recommendation left the plan). errors and draft are borrowed;
- * may be NULL. 0 or -1 (database error). */
-int h_actions_results_view(struct req *r, const struct assessment *a, json_t *view, const char *err_rec,
-			   json_t *errors, json_t *draft);
+ * those whose recommendation left the plan); g is a's guide. errors and draft
+ * are borrowed; may be NULL. 0 or -1 (database error). */
+int h_actions_results_view(struct req *r, const struct assessment *a, const struct guide *g, json_t *view,
+			   const char *err_rec, json_t *errors, json_t *draft);
 /* The need of each area (index as g->areas) and whether it is defined. */
 struct area_needs {
 	bool defined[GUIDE_N_AREAS];
 	int need[GUIDE_N_AREAS];
 };
 /* The help delivered after the round prev_id: for each area with actions of
- * prev_id marked delivered (for recommendations of that area), in guide order,
- * {id, title, need_then, need_now, change (now - then), improved (change < 0),
- * actions: [action]}; the figures null when not defined. A new array; NULL on a
- * database error. */
-json_t *h_actions_help(struct req *r, long long prev_id, const struct area_needs *then, const struct area_needs *now);
+ * prev_id marked delivered (for recommendations of that area in prev_id's own
+ * guide), in the order of g (the later round's guide, which also indexes then
+ * and now), {id, title, need_then, need_now, change (now - then), improved
+ * (change < 0), actions: [action]}; the figures null when not defined. A new
+ * array; NULL on a database error. */
+json_t *h_actions_help(struct req *r, const struct guide *g, long long prev_id, const struct area_needs *then,
+		       const struct area_needs *now);
 /* {previous_id, previous_round, areas: h_actions_help} for assessment a and its
  * previous round, from the stored figures, into *out (NULL when a has no
  * previous round). 0 or -1. */
@@ -165,6 +167,12 @@ int h_api_audit(struct req *r);
 /* Loads the assessment named by route parameter 0 into *a and checks that the
  * caller may see it. Returns 0, or the status it answered with (404). */
 int h_load_assessment(struct req *r, struct assessment *a);
+/* The guide assessment a was started on (its guide_version): every page, API
+ * answer, score, plan and export of a uses it, whatever the current guide is. An
+ * assessment whose version is not loaded (its archived file is missing from
+ * schema/guides/, which should not happen) gets the current guide, and each such
+ * call logs one line (app_guide_or_current). */
+const struct guide *h_guide(struct req *r, const struct assessment *a);
 /* The one country the caller may see (officials and observers: their own; ""
  * when nobody is signed in), or NULL for every country (reviewers, admins).
  * Every handler that lists or reads assessments filters on it. */

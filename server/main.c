@@ -40,13 +40,16 @@ static const char usage[] =
 
 static const char usage_serve[] =
 	"usage: somguide serve [--bind ADDR] [--port N] [--db PATH] [--guide PATH]\n"
-	"                      [--root DIR] [--threads N]\n"
+	"                      [--guides DIR] [--root DIR] [--threads N]\n"
 	"\n"
 	"  --bind ADDR    address to listen on (SOMGUIDE_BIND; default 127.0.0.1)\n"
 	"  --port N       port; 0 takes a free one (SOMGUIDE_PORT; default 8080)\n"
 	"  --db PATH      SQLite database, created and migrated if needed\n"
 	"                 (SOMGUIDE_DB; default data/somguide.db)\n"
-	"  --guide PATH   the guide file (SOMGUIDE_GUIDE; default ROOT/schema/guide.json)\n"
+	"  --guide PATH   the current guide: new assessments start on it\n"
+	"                 (SOMGUIDE_GUIDE; default ROOT/schema/guide.json)\n"
+	"  --guides DIR   earlier versions of the guide (every *.json), which assessments\n"
+	"                 started on them keep (SOMGUIDE_GUIDES; default ROOT/schema/guides)\n"
 	"  --root DIR     folder with templates/, static/ and schema/ (SOMGUIDE_ROOT; default .)\n"
 	"  --threads N    worker threads (default: the number of cores)\n"
 	"\n"
@@ -90,6 +93,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o)
 	o->cfg.db_path = getenv("SOMGUIDE_DB");
 	o->cfg.bind = getenv("SOMGUIDE_BIND");
 	o->cfg.guide_path = getenv("SOMGUIDE_GUIDE");
+	o->cfg.guides_dir = getenv("SOMGUIDE_GUIDES");
 	o->cfg.root = getenv("SOMGUIDE_ROOT");
 	const char *env_port = getenv("SOMGUIDE_PORT");
 	if (env_port && *env_port && parse_port(env_port, &o->cfg.port) != 0)
@@ -99,7 +103,8 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o)
 		{"bind", required_argument, NULL, 'b'}, {"port", required_argument, NULL, 'p'},
 		{"db", required_argument, NULL, 'd'},   {"guide", required_argument, NULL, 'g'},
 		{"root", required_argument, NULL, 'r'}, {"threads", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+		{"guides", required_argument, NULL, 'G'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	optind = 1;
 	opterr = 0;
@@ -113,6 +118,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o)
 			break;
 		case 'd': o->cfg.db_path = optarg; break;
 		case 'g': o->cfg.guide_path = optarg; break;
+		case 'G': o->cfg.guides_dir = optarg; break;
 		case 'r': o->cfg.root = optarg; break;
 		case 't': {
 			char *end;

@@ -460,7 +460,8 @@ fail:
 }
 
 static const char usage_seed[] =
-	"usage: somguide seed [--db PATH] [--root DIR] [--guide PATH] [--rounds Y1,Y2,...] [--seed N]\n"
+	"usage: somguide seed [--db PATH] [--root DIR] [--guide PATH] [--guides DIR] [--rounds Y1,Y2,...]\n"
+	"                     [--seed N]\n"
 	"Fills the database with generated, fictional assessments: every country of\n"
 	"ROOT/schema/countries.json, one per round (default --rounds 2023,2026), with\n"
 	"answers drawn from --seed (default 1). Existing assessments are left alone.\n"
@@ -490,12 +491,14 @@ int seed_main(int argc, char **argv)
 	struct app_config cfg = {.port = 0};
 	cfg.db_path = getenv("SOMGUIDE_DB");
 	cfg.guide_path = getenv("SOMGUIDE_GUIDE");
+	cfg.guides_dir = getenv("SOMGUIDE_GUIDES");
 	cfg.root = getenv("SOMGUIDE_ROOT");
 	struct seed_opts o = {.rounds = {2023, 2026}, .n_rounds = 2, .seed = 1};
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},     {"guide", required_argument, NULL, 'g'},
 		{"root", required_argument, NULL, 'r'},   {"rounds", required_argument, NULL, 'R'},
-		{"seed", required_argument, NULL, 's'},   {"help", no_argument, NULL, 'h'},
+		{"seed", required_argument, NULL, 's'},   {"guides", required_argument, NULL, 'G'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	optind = 1;
@@ -505,6 +508,7 @@ int seed_main(int argc, char **argv)
 		switch (c) {
 		case 'd': cfg.db_path = optarg; break;
 		case 'g': cfg.guide_path = optarg; break;
+		case 'G': cfg.guides_dir = optarg; break;
 		case 'r': cfg.root = optarg; break;
 		case 'R':
 			if (parse_rounds(optarg, &o) != 0)

@@ -14,18 +14,15 @@
 #include "db_users.h"
 #include "log.h"
 
-int testsrv_start(struct testsrv *s, const char *guide_path)
+/* Starts the server on s->db_path. */
+static int start(struct testsrv *s, const char *guide_path, const char *guides_dir)
 {
-	memset(s, 0, sizeof(*s));
-	snprintf(s->dir, sizeof(s->dir), "/tmp/somguide-test-XXXXXX");
-	if (!mkdtemp(s->dir))
-		return -1;
-	snprintf(s->db_path, sizeof(s->db_path), "%s/test.db", s->dir);
 	struct app_config cfg = {
 		.bind = "127.0.0.1",
 		.port = 0,
 		.db_path = s->db_path,
 		.guide_path = guide_path ? guide_path : "tests/fixtures/guide-small.json",
+		.guides_dir = guides_dir,
 		.root = ".",
 		.threads = 2,
 		.max_body = 256 * 1024,
@@ -36,8 +33,30 @@ int testsrv_start(struct testsrv *s, const char *guide_path)
 	if (app_start(&s->app, &cfg) != 0)
 		return -1;
 	snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%u", s->app.port);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return 0;
+}
+
+int testsrv_start_cfg(struct testsrv *s, const char *guide_path, const char *guides_dir)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->dir, sizeof(s->dir), "/tmp/somguide-test-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->db_path, sizeof(s->db_path), "%s/test.db", s->dir);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return start(s, guide_path, guides_dir);
+}
+
+int testsrv_start(struct testsrv *s, const char *guide_path)
+{
+	return testsrv_start_cfg(s, guide_path, NULL);
+}
+
+int testsrv_restart(struct testsrv *s, const char *guide_path, const char *guides_dir)
+{
+	app_stop(&s->app);
+	s->base[0] = '\0';
+	return start(s, guide_path, guides_dir);
 }
 
 void testsrv_stop(struct testsrv *s)

@@ -17,8 +17,16 @@ struct testsrv {
 	char base[64];       /* http://127.0.0.1:PORT */
 };
 
-/* Starts a server with guide_path (NULL: the fixture guide). Returns 0 or -1. */
+/* Starts a server with guide_path (NULL: the fixture guide) and the repository's
+ * archive of guides (schema/guides). Returns 0 or -1. */
 int testsrv_start(struct testsrv *s, const char *guide_path);
+/* The same with a folder of archived guides (NULL: schema/guides). */
+int testsrv_start_cfg(struct testsrv *s, const char *guide_path, const char *guides_dir);
+/* Stops the server and starts it again on the same database (and folder) with
+ * the guides given, as a new release would: the port changes, so make new
+ * clients. Returns 0, or -1 when the server does not start (it is then stopped;
+ * testsrv_stop still removes the folder). */
+int testsrv_restart(struct testsrv *s, const char *guide_path, const char *guides_dir);
 void testsrv_stop(struct testsrv *s);
 
 struct resp {

@@ -303,6 +303,13 @@ static void test_broken(void **state)
 	X(empty_version, "$.version", \
 	  "the version is empty", 1, \
 	  {"", "version", "\"\""}) \
+	X(version_with_space, "$.version", \
+	  "the version \"1.0 beta\" must be at most 31 letters, digits, dots, dashes, underscores or plus signs, " \
+	  "starting with a letter or digit (e.g. \"1.2.0\")", 1, \
+	  {"", "version", "\"1.0 beta\""}) \
+	X(version_too_long, "$.version", \
+	  "the version \"1.0.0-a-very-long-pre-release-name\" must be at most 31", 1, \
+	  {"", "version", "\"1.0.0-a-very-long-pre-release-name\""}) \
 	X(empty_questions, "$.areas[3].questions", \
 	  "an area needs at least one question", 0, \
 	  {"areas.3", "questions", "[]"}) \
