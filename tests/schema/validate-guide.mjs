@@ -1,9 +1,10 @@
-// Validates schema/guide.json against schema/guide.schema.json (JSON Schema 2020-12, ajv),
-// then checks that broken copies of the guide are rejected with an error naming the place.
+// Validates schema/guide.json and the archived versions in schema/guides/ against
+// schema/guide.schema.json (JSON Schema 2020-12, ajv), then checks that broken copies
+// of the guide are rejected with an error naming the place.
 // Prints "N passed, N failed" last and exits non-zero when anything failed.
 //
 //   cd tests/schema && npm ci && node validate-guide.mjs [GUIDE] [SCHEMA]
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -54,6 +55,24 @@ function errorsText(errors) {
 if (validate(guide)) ok(`${guidePath} is valid`);
 else fail(`${guidePath} is valid`, errorsText(validate.errors));
 
+// 1b. So is every archived version in schema/guides/ (when no GUIDE is named).
+if (!process.argv[2]) {
+  const dir = resolve(root, "schema/guides");
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith(".")) : [];
+  for (const f of files.sort()) {
+    const path = resolve(dir, f);
+    let g;
+    try {
+      g = JSON.parse(readFileSync(path, "utf8"));
+    } catch (e) {
+      fail(`${path} is valid`, e.message);
+      continue;
+    }
+    if (validate(g)) ok(`${path} is valid`);
+    else fail(`${path} is valid`, errorsText(validate.errors));
+  }
+}
+
 // 2. Broken copies are rejected, and an error names the broken place (a JSON pointer).
 const clone = () => structuredClone(guide);
 const firstScored = (g) => {
@@ -70,6 +89,13 @@ const firstOfType = (g, type) => {
 };
 
 const broken = [
+  {
+    name: "a version with a space",
+    mutate(g) {
+      g.version = "1.0 beta";
+      return `/version`;
+    },
+  },
   {
     name: "an option score of 1.5",
     mutate(g) {
