@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,26 +69,39 @@ static int render_guidance(struct app_guide *e)
 	return 0;
 }
 
-int app_guide_load(const char *path, struct app_guide *out)
+/* Loads one guide file into *out without logging its problems (kept in
+ * *problems). 0 or -1. */
+static int load_entry(const char *path, struct app_guide *out, struct guide_problems *problems)
 {
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
-	struct guide_problems problems = {0};
-	out->guide = guide_load_file(path, &problems);
-	if (!out->guide) {
-		for (size_t i = 0; i < problems.n; i++)
-			log_error("guide %s: %s: %s", path, problems.items[i].path, problems.items[i].message);
-		if (!problems.n)
-			log_error("guide %s cannot be loaded", path);
-		guide_problems_free(&problems);
+	out->guide = guide_load_file(path, problems);
+	if (!out->guide)
 		return -1;
-	}
 	out->api = json_dumps(out->guide->root, JSON_COMPACT | JSON_ENSURE_ASCII);
 	out->api_len = strlen(out->api);
 	unsigned char h[16];
 	crypto_generichash(h, sizeof(h), (const unsigned char *)out->api, out->api_len, NULL, 0);
 	sodium_bin2hex(out->hash, sizeof(out->hash), h, sizeof(h));
 	return render_guidance(out);
+}
+
+static void report_problems(const char *path, struct guide_problems *problems)
+{
+	for (size_t i = 0; i < problems->n; i++)
+		log_error("guide %s: %s: %s", path, problems->items[i].path, problems->items[i].message);
+	if (!problems->n)
+		log_error("guide %s cannot be loaded", path);
+}
+
+int app_guide_load(const char *path, struct app_guide *out)
+{
+	struct guide_problems problems = {0};
+	int rc = load_entry(path, out, &problems);
+	if (rc != 0 && !out->guide)
+		report_problems(path, &problems);
+	guide_problems_free(&problems);
+	return rc;
 }
 
 static void app_guide_release(struct app_guide *e)
@@ -106,82 +120,144 @@ void app_guides_free(struct app_guide *guides, size_t n)
 	free(guides);
 }
 
+/* One file to load, on a thread of its own: parsing a guide is most of the start,
+ * and versions pile up in the archive. */
+struct load_job {
+	char *path;
+	struct app_guide e;
+	struct guide_problems problems;
+	int rc;
+};
+
+static void *load_job_run(void *arg)
+{
+	struct load_job *j = arg;
+	j->rc = load_entry(j->path, &j->e, &j->problems);
+	return NULL;
+}
+
+#define LOAD_THREADS 8
+
+static void load_jobs(struct load_job *jobs, size_t n)
+{
+	json_object_seed(0); /* the hash seed, once, before the threads (no-op when set) */
+	for (size_t first = 0; first < n; first += LOAD_THREADS) {
+		size_t k = n - first < LOAD_THREADS ? n - first : LOAD_THREADS;
+		pthread_t t[LOAD_THREADS];
+		bool started[LOAD_THREADS] = {false};
+		for (size_t i = 0; i < k; i++)
+			started[i] = k > 1 && pthread_create(&t[i], NULL, load_job_run, &jobs[first + i]) == 0;
+		for (size_t i = 0; i < k; i++) {
+			if (started[i])
+				pthread_join(t[i], NULL);
+			else
+				load_job_run(&jobs[first + i]);
+		}
+	}
+}
+
 static int json_file(const struct dirent *d)
 {
 	size_t n = strlen(d->d_name);
 	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".json") == 0;
 }
 
-int app_guides_load_dir(const char *dir, bool missing_ok, struct app_guide **guides, size_t *n_guides)
+/* Loads current (when not NULL: it becomes guides[0]) and the archive dir,
+ * all files at once, then adds the archived versions in file name order after
+ * those already in *guides, by the rules of app_init. 0 or -1 (every problem
+ * printed). */
+static int load_guide_files(const char *current, const char *dir, bool missing_ok, struct app_guide **guides,
+			    size_t *n_guides)
 {
 	struct dirent **names = NULL;
 	int n = scandir(dir, &names, json_file, alphasort);
-	if (n < 0) {
-		if (errno == ENOENT && missing_ok)
-			return 0;
-		return log_error("archived guides %s: %s", dir, strerror(errno));
-	}
 	int rc = 0;
+	if (n < 0) {
+		if (errno != ENOENT || !missing_ok)
+			rc = log_error("archived guides %s: %s", dir, strerror(errno));
+		n = 0;
+	}
+	struct load_job *jobs = xcalloc((size_t)n + 1, sizeof(*jobs));
+	size_t n_jobs = 0;
+	if (current)
+		jobs[n_jobs++].path = xstrdup(current);
 	for (int i = 0; i < n; i++) {
 		char *path = path_join(dir, names[i]->d_name);
 		struct stat st;
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			jobs[n_jobs++].path = path;
+		else
 			free(path);
-			continue;
-		}
-		struct app_guide e;
-		if (app_guide_load(path, &e) != 0) {
-			app_guide_release(&e);
-			free(path);
+		free(names[i]);
+	}
+	free(names);
+	load_jobs(jobs, n_jobs);
+	for (size_t i = 0; i < n_jobs; i++)
+		if (jobs[i].rc != 0) {
+			if (!jobs[i].e.guide)
+				report_problems(jobs[i].path, &jobs[i].problems);
 			rc = -1;
-			continue;
 		}
-		free(path);
+	size_t i = 0;
+	if (current) {
+		(*guides)[0] = jobs[0].e;
+		jobs[0].e = (struct app_guide){0};
+		i = 1;
+		if (jobs[0].rc != 0)
+			i = n_jobs; /* the archive means nothing without the current guide */
+	}
+	for (; i < n_jobs; i++) {
+		struct app_guide *e = &jobs[i].e;
+		if (jobs[i].rc != 0)
+			continue;
 		size_t same = *n_guides;
 		for (size_t k = 0; k < *n_guides && same == *n_guides; k++)
-			if (strcmp((*guides)[k].guide->version, e.guide->version) == 0)
+			if (strcmp((*guides)[k].guide->version, e->guide->version) == 0)
 				same = k;
-		if (same == 0 && json_equal((*guides)[0].guide->root, e.guide->root)) {
+		if (same == 0 && json_equal((*guides)[0].guide->root, e->guide->root)) {
 			/* a copy of the current guide: nothing to add */
-			log_info("archived guide %s is the current guide %s; ignored", e.path, e.guide->version);
-			app_guide_release(&e);
+			log_info("archived guide %s is the current guide %s; ignored", e->path, e->guide->version);
 			continue;
 		}
 		if (same == 0)
 			rc = log_error("archived guide %s has the version of the current guide (%s) but other content: "
 				       "give the current guide %s a new version",
-				       e.path, e.guide->version, (*guides)[0].path);
+				       e->path, e->guide->version, (*guides)[0].path);
 		else if (same < *n_guides)
-			rc = log_error("archived guides %s and %s have the same version %s", (*guides)[same].path, e.path,
-				       e.guide->version);
-		if (same < *n_guides) {
-			app_guide_release(&e);
+			rc = log_error("archived guides %s and %s have the same version %s", (*guides)[same].path, e->path,
+				       e->guide->version);
+		if (same < *n_guides)
 			continue;
-		}
 		*guides = xreallocarray(*guides, *n_guides + 1, sizeof(**guides));
-		(*guides)[(*n_guides)++] = e;
+		(*guides)[(*n_guides)++] = *e;
+		*e = (struct app_guide){0};
 	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	for (size_t k = 0; k < n_jobs; k++) {
+		app_guide_release(&jobs[k].e);
+		guide_problems_free(&jobs[k].problems);
+		free(jobs[k].path);
+	}
+	free(jobs);
 	return rc;
 }
 
-/* The current guide, then the archive. */
+int app_guides_load_dir(const char *dir, bool missing_ok, struct app_guide **guides, size_t *n_guides)
+{
+	return load_guide_files(NULL, dir, missing_ok, guides, n_guides);
+}
+
+/* The current guide, then the archive, loaded side by side. */
 static int load_guides(struct app *app, const struct app_config *cfg)
 {
 	char *guide_path = cfg->guide_path ? xstrdup(cfg->guide_path) : path_join(app->root, "schema/guide.json");
+	char *dir = cfg->guides_dir ? xstrdup(cfg->guides_dir) : path_join(app->root, "schema/guides");
 	app->guides = xcalloc(1, sizeof(*app->guides));
 	app->n_guides = 1;
-	int rc = app_guide_load(guide_path, &app->guides[0]);
+	int rc = load_guide_files(guide_path, dir, cfg->guides_dir == NULL, &app->guides, &app->n_guides);
 	free(guide_path);
-	if (rc != 0)
-		return -1; /* the archive means nothing without the current guide */
-	app->guide = app->guides[0].guide;
-	char *dir = cfg->guides_dir ? xstrdup(cfg->guides_dir) : path_join(app->root, "schema/guides");
-	rc = app_guides_load_dir(dir, cfg->guides_dir == NULL, &app->guides, &app->n_guides);
 	free(dir);
-	return rc;
+	app->guide = app->guides[0].guide;
+	return app->guide ? rc : -1;
 }
 
 const struct guide *app_guide(const struct app *app, const char *version)
