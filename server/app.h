@@ -28,6 +28,8 @@ struct app_config {
 	size_t max_body;         /* bytes; default 1 MiB */
 	size_t max_upload;       /* bytes for multipart bodies; default 10 MiB */
 	int idle_timeout;        /* seconds a connection may be idle; default 60 */
+	bool secure_cookies;     /* served over HTTPS (e.g. behind a TLS proxy): cookies get
+				    Secure and responses Strict-Transport-Security */
 	bool fast_pwhash;        /* tests only: new password hashes with libsodium's minimum
 	                            argon2id limits instead of the INTERACTIVE ones */
 };

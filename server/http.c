@@ -118,6 +118,9 @@ bool req_is_api(const struct req *r)
 
 bool req_is_tls(struct req *r)
 {
+	/* TLS here, or at the proxy in front when the operator says so */
+	if (r->app->cfg.secure_cookies)
+		return true;
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_PROTOCOL);
 	return ci != NULL;
@@ -688,6 +691,8 @@ static struct MHD_Response *render(struct req *r)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	for (size_t i = 0; i < ARRAY_SIZE(security_headers); i++)
 		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+	if (r->app->cfg.secure_cookies)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	bool has_cache = false;
 	for (size_t i = 0; i < r->n_headers; i++) {
 		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);

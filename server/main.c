@@ -40,7 +40,7 @@ static const char usage[] =
 
 static const char usage_serve[] =
 	"usage: somguide serve [--bind ADDR] [--port N] [--db PATH] [--guide PATH]\n"
-	"                      [--guides DIR] [--root DIR] [--threads N]\n"
+	"                      [--guides DIR] [--root DIR] [--threads N] [--secure-cookies]\n"
 	"\n"
 	"  --bind ADDR    address to listen on (SOMGUIDE_BIND; default 127.0.0.1)\n"
 	"  --port N       port; 0 takes a free one (SOMGUIDE_PORT; default 8080)\n"
@@ -52,6 +52,9 @@ static const char usage_serve[] =
 	"                 started on them keep (SOMGUIDE_GUIDES; default ROOT/schema/guides)\n"
 	"  --root DIR     folder with templates/, static/ and schema/ (SOMGUIDE_ROOT; default .)\n"
 	"  --threads N    worker threads (default: the number of cores)\n"
+	"  --secure-cookies  the site is served over HTTPS (by a proxy in front):\n"
+	"                 cookies are marked Secure, responses send Strict-Transport-Security\n"
+	"                 (SOMGUIDE_SECURE_COOKIES=1)\n"
 	"\n"
 	"Prints \"listening on http://ADDR:PORT\" once it accepts connections.\n"
 	"SIGTERM or SIGINT stop it cleanly.\n";
@@ -95,6 +98,8 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o)
 	o->cfg.guide_path = getenv("SOMGUIDE_GUIDE");
 	o->cfg.guides_dir = getenv("SOMGUIDE_GUIDES");
 	o->cfg.root = getenv("SOMGUIDE_ROOT");
+	const char *env_secure = getenv("SOMGUIDE_SECURE_COOKIES");
+	o->cfg.secure_cookies = env_secure && strcmp(env_secure, "1") == 0;
 	const char *env_port = getenv("SOMGUIDE_PORT");
 	if (env_port && *env_port && parse_port(env_port, &o->cfg.port) != 0)
 		return log_error("SOMGUIDE_PORT=\"%s\" is not a port number", env_port);
@@ -104,6 +109,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o)
 		{"db", required_argument, NULL, 'd'},   {"guide", required_argument, NULL, 'g'},
 		{"root", required_argument, NULL, 'r'}, {"threads", required_argument, NULL, 't'},
 		{"guides", required_argument, NULL, 'G'}, {"help", no_argument, NULL, 'h'},
+		{"secure-cookies", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	optind = 1;
@@ -119,6 +125,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o)
 		case 'd': o->cfg.db_path = optarg; break;
 		case 'g': o->cfg.guide_path = optarg; break;
 		case 'G': o->cfg.guides_dir = optarg; break;
+		case 'S': o->cfg.secure_cookies = true; break;
 		case 'r': o->cfg.root = optarg; break;
 		case 't': {
 			char *end;

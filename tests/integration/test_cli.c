@@ -117,6 +117,28 @@ static void test_environment_and_flags(void **state)
 	assert_null(strchr(strchr(out, '\n') + 1, '\n')); /* one line */
 }
 
+static void test_secure_cookies(void **state)
+{
+	/* behind a TLS proxy: the cookies say Secure, the responses ask for HTTPS */
+	struct child c;
+	start(&c, NULL, "--port 0 --secure-cookies");
+	char cmd[160], out[4096];
+	snprintf(cmd, sizeof(cmd), "curl -s -i http://127.0.0.1:%d/login", c.port);
+	assert_int_equal(sh(cmd, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "Strict-Transport-Security: max-age="));
+	char *cookie = strstr(out, "Set-Cookie: ");
+	assert_non_null(cookie);
+	assert_non_null(strstr(cookie, "; Secure"));
+	assert_int_equal(stop(&c, SIGTERM), 0);
+	/* and not by default */
+	start(&c, NULL, "--port 0");
+	snprintf(cmd, sizeof(cmd), "curl -s -i http://127.0.0.1:%d/login", c.port);
+	assert_int_equal(sh(cmd, out, sizeof(out)), 0);
+	assert_null(strstr(out, "Strict-Transport-Security"));
+	assert_null(strstr(out, "; Secure"));
+	assert_int_equal(stop(&c, SIGTERM), 0);
+}
+
 static void test_help_version_errors(void **state)
 {
 	char out[4096], cmd[256];
@@ -160,6 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serve_and_stop),
 		cmocka_unit_test(test_environment_and_flags),
+		cmocka_unit_test(test_secure_cookies),
 		cmocka_unit_test(test_help_version_errors),
 		cmocka_unit_test(test_migrate_and_backup),
 	};
