@@ -70,6 +70,7 @@ struct app {
 	uint16_t port;
 	unsigned threads;
 	int inflight;            /* requests being served (atomic), for a clean stop */
+	int stopping;            /* set (atomic) when the stop begins: new requests get 503 */
 };
 
 /* Loads configuration defaults, the current guide and the archived ones,

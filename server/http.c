@@ -721,7 +721,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		strbuf_init(&r->body, 0);
 		*con_cls = r;
 		__atomic_add_fetch(&app->inflight, 1, __ATOMIC_SEQ_CST);
-		int st = req_begin(r);
+		int st;
+		if (__atomic_load_n(&app->stopping, __ATOMIC_SEQ_CST)) {
+			req_add_header(r, "Connection", "close");
+			req_add_header(r, "Retry-After", "5");
+			st = req_error(r, 503, "stopping", "The server is stopping; try again in a moment.");
+		} else {
+			st = req_begin(r);
+		}
 		if (st == 0)
 			return MHD_YES;
 		/* refused at once (unknown route, caller not allowed, body too large): the
@@ -802,14 +809,15 @@ void http_stop(struct app *app)
 {
 	if (!app->daemon)
 		return;
-	/* stop accepting, let requests in flight finish (bounded), then close */
-	MHD_socket s = MHD_quiesce_daemon(app->daemon);
+	/* new requests get 503, requests in flight finish (bounded: 10 s), then the
+	 * daemon stops. (MHD_quiesce_daemon would stop accepting at once, but with the
+	 * thread pool and epoll, libmicrohttpd 0.9.75 can abort in it when a worker
+	 * has taken the listen socket out of its epoll set.) */
+	__atomic_store_n(&app->stopping, 1, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < 1000 && __atomic_load_n(&app->inflight, __ATOMIC_SEQ_CST) > 0; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(app->daemon);
-	if (s != MHD_INVALID_SOCKET)
-		close(s);
 	app->daemon = NULL;
 }
