@@ -161,3 +161,12 @@ long long h_create_assessment(struct req *r, const char *country, json_int_t rou
 	}
 	return id;
 }
+
+int h_query_question(struct req *r, const struct assessment *a, const char **qid)
+{
+	const char *q = req_query(r, "question");
+	*qid = q && *q ? q : NULL;
+	if (*qid && !guide_question(h_guide(r, a), *qid))
+		return req_error(r, 400, "bad_query", "unknown question \"%.64s\"", *qid);
+	return 0;
+}

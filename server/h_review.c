@@ -248,11 +248,9 @@ int h_api_comments_list(struct req *r)
 	int st = h_load_assessment(r, &a);
 	if (st)
 		return st;
-	const char *qid = req_query(r, "question");
-	if (qid && !*qid)
-		qid = NULL;
-	if (qid && !guide_question(h_guide(r, &a), qid))
-		return req_error(r, 400, "bad_query", "unknown question \"%.64s\"", qid);
+	const char *qid;
+	if ((st = h_query_question(r, &a, &qid)))
+		return st;
 	json_t *list = db_comments_list(r->db, a.id, qid);
 	if (!list)
 		return req_error(r, 503, "database_error", "the comments cannot be read");

@@ -202,4 +202,8 @@ struct carried {
 long long h_create_assessment(struct req *r, const char *country, json_int_t round, bool from_previous,
 			      struct carried *carried);
 
+/* The optional ?question= filter of a list of assessment a: *qid is NULL when
+ * absent or empty. Returns 0, or 400 answered when a's guide has no such question. */
+int h_query_question(struct req *r, const struct assessment *a, const char **qid);
+
 #endif
