@@ -147,17 +147,26 @@ int h_admin_user_create(struct req *r)
 	auth_onetime_password(password);
 	if (auth_password_hash(password, r->app->cfg.fast_pwhash, hash) != 0)
 		return req_error(r, 503, "server_busy", "the account cannot be created now; try again");
+	/* R_SELFTX: the hashing above ran outside the write lock; the writes are one
+	 * short transaction */
+	if (db_begin(r->db) != 0)
+		return req_error(r, 503, "database_busy", "the database is busy; try again");
 	long long id = db_user_create(r->db, f.username, hash, f.role, f.country, f.focal_point, true);
-	if (id == 0)
+	if (id == 0) {
+		db_rollback(r->db);
 		return render_list(r, 409, &f, app_msg(r->app, "admin.username_taken"));
+	}
 	struct account a;
-	if (id < 0 || db_user_get(r->db, id, &a) != 1)
+	int rc = id > 0 && db_user_get(r->db, id, &a) == 1 ? 0 : -1;
+	if (rc == 0) {
+		char *j = account_json(&a);
+		rc = db_audit_user(r->db, r->user->id, "user_created", id, NULL, j);
+		free(j);
+	}
+	if (rc != 0 || db_commit(r->db) != 0) {
+		db_rollback(r->db);
 		return req_error(r, 503, "database_error", "the account could not be created");
-	char *j = account_json(&a);
-	int rc = db_audit_user(r->db, r->user->id, "user_created", id, NULL, j);
-	free(j);
-	if (rc != 0)
-		return req_error(r, 503, "database_error", "the account could not be created");
+	}
 	int st = render_secret(r, 201, &a, password, true);
 	sodium_memzero(password, sizeof(password));
 	return st;
@@ -280,11 +289,16 @@ int h_admin_user_password(struct req *r)
 	auth_onetime_password(password);
 	if (auth_password_hash(password, r->app->cfg.fast_pwhash, hash) != 0)
 		return req_error(r, 503, "server_busy", "the password cannot be reset now; try again");
-	/* the old password's sessions and tokens end with it */
+	/* R_SELFTX: hashed outside the write lock, then one short transaction; the old
+	 * password's sessions and tokens end with it */
+	if (db_begin(r->db) != 0)
+		return req_error(r, 503, "database_busy", "the database is busy; try again");
 	if (db_user_set_password(r->db, a.id, hash, true) != 0 || db_sessions_delete_user(r->db, a.id, NULL) != 0 ||
 	    db_tokens_delete_user(r->db, a.id) != 0 ||
-	    db_audit_user(r->db, r->user->id, "user_password_reset", a.id, NULL, NULL) != 0)
+	    db_audit_user(r->db, r->user->id, "user_password_reset", a.id, NULL, NULL) != 0 || db_commit(r->db) != 0) {
+		db_rollback(r->db);
 		return req_error(r, 503, "database_error", "the password could not be reset");
+	}
 	st = render_secret(r, 200, &a, password, false);
 	sodium_memzero(password, sizeof(password));
 	return st;
