@@ -23,11 +23,15 @@ REPLAY   := $(FUZZ:%=$(BUILD)/fuzz/replay_%)
 # tests that are scripts (the JSON Schema check runs on Node)
 SCRIPTTESTS := tests/schema/run
 
-.PHONY: all run test check clean deps bench demo browser unit integration fuzz
+.PHONY: all run test check clean deps run-deps bench demo browser unit integration fuzz
 all: $(BUILD)/somguide
 
 deps:
 	@scripts/install-deps --if-missing
+
+# make run needs no test tools (no Node, no CMocka): a newcomer's first command stays quick
+run-deps:
+	@scripts/install-deps --if-missing --run-only
 
 $(BUILD)/obj/%.o: server/%.c
 	@mkdir -p $(@D)
@@ -66,7 +70,7 @@ fuzz:
 
 # make run [DB=path]: the server on http://127.0.0.1:8080 with that database
 DB ?= data/somguide.db
-run: deps $(BUILD)/somguide
+run: run-deps $(BUILD)/somguide
 	@mkdir -p $(dir $(DB))
 	$(BUILD)/somguide serve --db $(DB)
 
@@ -74,7 +78,7 @@ run: deps $(BUILD)/somguide
 # two rounds, actions, carried-over answers, comments, accounts) in a new database,
 # replacing an earlier demo there (never another database); then make run DB=...
 DEMO_DB ?= data/demo.db
-demo: deps $(BUILD)/somguide
+demo: run-deps $(BUILD)/somguide
 	@mkdir -p $(dir $(DEMO_DB))
 	@$(BUILD)/somguide demo --replace --db $(DEMO_DB)
 	@echo "now: make run DB=$(DEMO_DB)   (then open http://127.0.0.1:8080 and sign in with an account above)"
