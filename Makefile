@@ -70,7 +70,9 @@ fuzz:
 
 # make run [DB=path]: the server on http://127.0.0.1:8080 with that database
 DB ?= data/somguide.db
-run: run-deps $(BUILD)/somguide
+# (the build runs in a new make, which reads pkg-config's flags after the install)
+run: run-deps
+	@$(MAKE) --no-print-directory $(BUILD)/somguide
 	@mkdir -p $(dir $(DB))
 	$(BUILD)/somguide serve --db $(DB)
 
@@ -78,7 +80,8 @@ run: run-deps $(BUILD)/somguide
 # two rounds, actions, carried-over answers, comments, accounts) in a new database,
 # replacing an earlier demo there (never another database); then make run DB=...
 DEMO_DB ?= data/demo.db
-demo: run-deps $(BUILD)/somguide
+demo: run-deps
+	@$(MAKE) --no-print-directory $(BUILD)/somguide
 	@mkdir -p $(dir $(DEMO_DB))
 	@$(BUILD)/somguide demo --replace --db $(DEMO_DB)
 	@echo "now: make run DB=$(DEMO_DB)   (then open http://127.0.0.1:8080 and sign in with an account above)"
