@@ -85,41 +85,10 @@ static int teardown(void **state)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static struct client *api(const char *name)
-{
-	struct client *c = client_new(&srv);
-	assert_int_equal(client_token(c, name, TESTSRV_PASSWORD, NULL, 0), 201);
-	return c;
-}
-
-static struct client *browser(const char *name)
-{
-	struct client *c = client_new(&srv);
-	assert_int_equal(client_login(c, name, TESTSRV_PASSWORD), 303);
-	return c;
-}
-
-/* A request whose status must be `status`; the response is left in *r. */
-static void call(struct client *c, const char *method, const char *path, const char *body, long status,
-		 struct resp *r)
-{
-	assert_int_equal(client_json(c, method, path, body, r), 0);
-	if (r->status != status)
-		fail_msg("%s %s: %ld, expected %ld: %s", method, path, r->status, status, r->body);
-}
-
-/* The same, response dropped. */
-static void call0(struct client *c, const char *method, const char *path, const char *body, long status)
-{
-	struct resp r;
-	call(c, method, path, body, status, &r);
-	resp_free(&r);
-}
-
 static json_t *get_json(struct client *c, const char *path)
 {
 	struct resp r;
-	call(c, "GET", path, NULL, 200, &r);
+	client_expect(c, "GET", path, NULL, 200, &r);
 	json_t *j = json_incref(r.json);
 	resp_free(&r);
 	assert_non_null(j);
@@ -168,7 +137,7 @@ static bool carried(long long id, const char *qid)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld", id);
-	struct client *c = api("rd-admin");
+	struct client *c = testsrv_api(&srv, "rd-admin");
 	json_t *a = get_json(c, path);
 	const json_t *e = answer_of(a, qid);
 	if (!e)
@@ -195,15 +164,15 @@ static char *area_card(const char *html, long long id, const char *area)
 
 static void test_actions_api(void **state)
 {
-	struct client *admin = api("rd-admin"), *rev = api("rd-reviewer");
+	struct client *admin = testsrv_api(&srv, "rd-admin"), *rev = testsrv_api(&srv, "rd-reviewer");
 	struct resp r;
-	call(admin, "POST", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2024}", 201, &r);
+	client_expect(admin, "POST", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2024}", 201, &r);
 	ken24 = json_integer_value(json_object_get(r.json, "id"));
 	assert_true(json_is_null(json_object_get(r.json, "started_from")));
 	resp_free(&r);
 	char path[128], base[96];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/answers", ken24);
-	call0(admin, "PUT", path, set_d, 200);
+	client_expect0(admin, "PUT", path, set_d, 200);
 	snprintf(base, sizeof(base), "/api/v1/assessments/%lld/actions", ken24);
 
 	/* nothing yet, and no previous round */
@@ -213,7 +182,7 @@ static void test_actions_api(void **state)
 	json_decref(j);
 
 	/* create: 201, the Location, the shape */
-	call(rev, "POST", base,
+	client_expect(rev, "POST", base,
 	     "{\"rec\":\"rec.awareness\",\"status\":\"planned\",\"partner\":\"Fictional Fund\",\"start\":\"2024-03-01\","
 	     "\"end\":\"2024-09-30\",\"note\":\"Radio spots\"}",
 	     201, &r);
@@ -235,21 +204,21 @@ static void test_actions_api(void **state)
 	resp_free(&r);
 
 	/* the same item again: 409; a recommendation not in the plan, an unknown one: 422 */
-	call(rev, "POST", base, "{\"rec\":\"rec.awareness\"}", 409, &r);
+	client_expect(rev, "POST", base, "{\"rec\":\"rec.awareness\"}", 409, &r);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "code")), "action_exists");
 	resp_free(&r);
-	call(rev, "POST", base, "{\"rec\":\"rec.assistance\"}", 422, &r);
+	client_expect(rev, "POST", base, "{\"rec\":\"rec.assistance\"}", 422, &r);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "code")), "not_in_plan");
 	resp_free(&r);
-	call0(rev, "POST", base, "{\"rec\":\"rec.nothing\"}", 422);
-	call0(rev, "POST", base, "[1]", 422);
+	client_expect0(rev, "POST", base, "{\"rec\":\"rec.nothing\"}", 422);
+	client_expect0(rev, "POST", base, "[1]", 422);
 	/* every problem at once, nothing stored */
-	call(rev, "POST", base,
+	client_expect(rev, "POST", base,
 	     "{\"rec\":\"rec.strategy\",\"status\":\"done\",\"start\":\"2024-02-30\",\"end\":5,\"colour\":\"red\"}", 422,
 	     &r);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(r.json, "error"), "details")), 4);
 	resp_free(&r);
-	call(rev, "POST", base, "{\"rec\":\"rec.strategy\",\"start\":\"2024-06-01\",\"end\":\"2024-05-31\"}", 422, &r);
+	client_expect(rev, "POST", base, "{\"rec\":\"rec.strategy\",\"start\":\"2024-06-01\",\"end\":\"2024-05-31\"}", 422, &r);
 	assert_non_null(strstr(r.body, "before the start date"));
 	resp_free(&r);
 	char longp[300];
@@ -257,35 +226,35 @@ static void test_actions_api(void **state)
 	longp[201] = '\0';
 	char body[512];
 	snprintf(body, sizeof(body), "{\"rec\":\"rec.strategy\",\"partner\":\"%s\"}", longp);
-	call0(rev, "POST", base, body, 422);
+	client_expect0(rev, "POST", base, body, 422);
 	assert_int_equal(count("SELECT count(*) FROM actions WHERE assessment_id = %lld", ken24), 1);
 
 	/* PUT creates at its own address (201), replaces (200); the same again writes nothing */
 	snprintf(path, sizeof(path), "%s/rec.data-system", base);
-	call0(rev, "PUT", path, "{\"status\":\"in_progress\",\"partner\":\"Example Agency\"}", 201);
-	call(rev, "PUT", path, "{\"status\":\"delivered\",\"start\":\"2024-01-10\",\"end\":\"2025-06-30\"}", 200, &r);
+	client_expect0(rev, "PUT", path, "{\"status\":\"in_progress\",\"partner\":\"Example Agency\"}", 201);
+	client_expect(rev, "PUT", path, "{\"status\":\"delivered\",\"start\":\"2024-01-10\",\"end\":\"2025-06-30\"}", 200, &r);
 	assert_true(json_is_null(json_object_get(r.json, "partner"))); /* replaced: left out means none */
 	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "delivered");
 	resp_free(&r);
 	long long audit_before = count("SELECT count(*) FROM audit WHERE kind = 'action'");
-	call0(rev, "PUT", path, "{\"status\":\"delivered\",\"start\":\"2024-01-10\",\"end\":\"2025-06-30\"}", 200);
+	client_expect0(rev, "PUT", path, "{\"status\":\"delivered\",\"start\":\"2024-01-10\",\"end\":\"2025-06-30\"}", 200);
 	assert_int_equal(count("SELECT count(*) FROM audit WHERE kind = 'action'"), audit_before);
-	call0(rev, "PUT", path, "{\"rec\":\"rec.awareness\",\"status\":\"planned\"}", 422);
+	client_expect0(rev, "PUT", path, "{\"rec\":\"rec.awareness\",\"status\":\"planned\"}", 422);
 	snprintf(path, sizeof(path), "%s/rec.nothing", base);
-	call0(rev, "PUT", path, "{\"status\":\"planned\"}", 404);
+	client_expect0(rev, "PUT", path, "{\"status\":\"planned\"}", 404);
 	snprintf(path, sizeof(path), "%s/rec.assistance", base);
-	call0(rev, "PUT", path, "{\"status\":\"planned\"}", 422); /* not in the plan */
+	client_expect0(rev, "PUT", path, "{\"status\":\"planned\"}", 422); /* not in the plan */
 
 	/* PATCH changes only what it names; 404 when there is no action */
 	snprintf(path, sizeof(path), "%s/rec.awareness", base);
-	call(rev, "PATCH", path, "{\"status\":\"delivered\"}", 200, &r);
+	client_expect(rev, "PATCH", path, "{\"status\":\"delivered\"}", 200, &r);
 	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "delivered");
 	assert_string_equal(json_string_value(json_object_get(r.json, "partner")), "Fictional Fund");
 	assert_string_equal(json_string_value(json_object_get(r.json, "note")), "Radio spots");
 	resp_free(&r);
-	call0(rev, "PATCH", path, "{\"end\":\"2023-01-01\"}", 422); /* before its start */
+	client_expect0(rev, "PATCH", path, "{\"end\":\"2023-01-01\"}", 422); /* before its start */
 	snprintf(path, sizeof(path), "%s/rec.model-law", base);
-	call0(rev, "PATCH", path, "{\"status\":\"planned\"}", 404);
+	client_expect0(rev, "PATCH", path, "{\"status\":\"planned\"}", 404);
 
 	/* the audit trail: create, create, replace, change; old and new as JSON */
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/audit?limit=1000", ken24);
@@ -308,21 +277,21 @@ static void test_actions_api(void **state)
 	json_decref(j);
 
 	/* who: officials and observers of the country read, never write; others see nothing */
-	struct client *ken = api("rd-ken"), *obs = api("rd-obs"), *gha = api("rd-gha");
+	struct client *ken = testsrv_api(&srv, "rd-ken"), *obs = testsrv_api(&srv, "rd-obs"), *gha = testsrv_api(&srv, "rd-gha");
 	j = get_json(ken, base);
 	assert_int_equal(json_array_size(json_object_get(j, "actions")), 2);
 	json_decref(j);
 	j = get_json(obs, base);
 	assert_int_equal(json_array_size(json_object_get(j, "actions")), 2);
 	json_decref(j);
-	call0(gha, "GET", base, NULL, 404);
-	call0(ken, "POST", base, "{\"rec\":\"rec.strategy\"}", 403);
-	call0(obs, "POST", base, "{\"rec\":\"rec.strategy\"}", 403);
+	client_expect0(gha, "GET", base, NULL, 404);
+	client_expect0(ken, "POST", base, "{\"rec\":\"rec.strategy\"}", 403);
+	client_expect0(obs, "POST", base, "{\"rec\":\"rec.strategy\"}", 403);
 	snprintf(path, sizeof(path), "%s/rec.awareness", base);
-	call0(ken, "PATCH", path, "{\"status\":\"proposed\"}", 403);
-	call0(ken, "PUT", path, "{\"status\":\"proposed\"}", 403);
+	client_expect0(ken, "PATCH", path, "{\"status\":\"proposed\"}", 403);
+	client_expect0(ken, "PUT", path, "{\"status\":\"proposed\"}", 403);
 	/* an administrator writes like a reviewer */
-	call0(admin, "PATCH", path, "{\"note\":\"Radio and television spots\"}", 200);
+	client_expect0(admin, "PATCH", path, "{\"note\":\"Radio and television spots\"}", 200);
 	client_free(ken);
 	client_free(obs);
 	client_free(gha);
@@ -334,7 +303,7 @@ static void test_actions_api(void **state)
 
 static void test_actions_pages(void **state)
 {
-	struct client *rev = browser("rd-reviewer");
+	struct client *rev = testsrv_browser(&srv, "rd-reviewer");
 	struct resp r;
 	char path[96], form[1024];
 	snprintf(path, sizeof(path), "/assessments/%lld/results", ken24);
@@ -404,7 +373,7 @@ static void test_actions_pages(void **state)
 	/* officials and observers of the country: the actions, read-only */
 	static const char *const readers[] = {"rd-ken", "rd-obs"};
 	for (size_t i = 0; i < 2; i++) {
-		struct client *c = browser(readers[i]);
+		struct client *c = testsrv_browser(&srv, readers[i]);
 		snprintf(path, sizeof(path), "/assessments/%lld/results", ken24);
 		get_page(c, path, 200, &r);
 		assert_non_null(strstr(r.body, "Legislative drafting support"));
@@ -417,7 +386,7 @@ static void test_actions_pages(void **state)
 		resp_free(&r);
 		client_free(c);
 	}
-	struct client *gha = browser("rd-gha");
+	struct client *gha = testsrv_browser(&srv, "rd-gha");
 	snprintf(path, sizeof(path), "/assessments/%lld/results", ken24);
 	get_page(gha, path, 404, &r);
 	resp_free(&r);
@@ -428,7 +397,7 @@ static void test_actions_pages(void **state)
 
 static void test_carry_over(void **state)
 {
-	struct client *ken = browser("rd-ken");
+	struct client *ken = testsrv_browser(&srv, "rd-ken");
 	struct resp r;
 	/* the focal point starts 2026 from the previous round through the form */
 	post_form(ken, "/assessments", "country=KEN&round=2026&from_previous=1", 303, &r);
@@ -438,7 +407,7 @@ static void test_carry_over(void **state)
 	resp_free(&r);
 
 	/* every answer with a value is there, as it was, marked carried over from 2024 */
-	struct client *admin = api("rd-admin");
+	struct client *admin = testsrv_api(&srv, "rd-admin");
 	char path[160];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld", ken24);
 	json_t *old = get_json(admin, path);
@@ -521,7 +490,7 @@ static void test_carry_over(void **state)
 	assert_non_null(strstr(r.body, "name=\"confirm_all\""));
 	assert_non_null(strstr(r.body, "<strong>2</strong> answers of this area carried over from round 2024 are not yet confirmed."));
 	resp_free(&r);
-	struct client *obs = browser("rd-obs");
+	struct client *obs = testsrv_browser(&srv, "rd-obs");
 	get_page(obs, path, 200, &r);
 	assert_non_null(strstr(r.body, "Carried over from 2024"));
 	assert_null(strstr(r.body, "name=\"confirm.prev.campaigns\""));
@@ -561,10 +530,10 @@ static void test_carry_over(void **state)
 	assert_false(carried(ken26, "leg.aggravating"));
 	assert_false(carried(ken26, "leg.notes"));
 	/* through the API: the same value sent back confirms it */
-	struct client *kapi = api("rd-ken2");
+	struct client *kapi = testsrv_api(&srv, "rd-ken2");
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/answers", ken26);
 	struct resp pr;
-	call(kapi, "PUT", path, "{\"answers\":{\"pol.strategy\":{\"value\":\"no\"}}}", 200, &pr);
+	client_expect(kapi, "PUT", path, "{\"answers\":{\"pol.strategy\":{\"value\":\"no\"}}}", 200, &pr);
 	assert_false(json_is_true(json_object_get(answer_of(pr.json, "pol.strategy"), "carried_over")));
 	assert_true(json_is_true(json_object_get(answer_of(pr.json, "pol.coordination"), "carried_over")));
 	resp_free(&pr);
@@ -599,21 +568,21 @@ static void test_carry_over(void **state)
 			 63);
 
 	/* no earlier round: refused, nothing created */
-	struct client *gha = browser("rd-gha");
+	struct client *gha = testsrv_browser(&srv, "rd-gha");
 	post_form(gha, "/assessments", "country=GHA&round=2026&from_previous=1", 422, &r);
 	assert_non_null(strstr(r.body, "GHA has no assessment before round 2026 to start from"));
 	assert_non_null(strstr(r.body, "id=\"from_previous\" name=\"from_previous\" value=\"1\" checked"));
 	resp_free(&r);
 	client_free(gha);
-	call(admin, "POST", "/api/v1/assessments", "{\"country\":\"GHA\",\"round\":2026,\"from_previous\":true}", 422, &pr);
+	client_expect(admin, "POST", "/api/v1/assessments", "{\"country\":\"GHA\",\"round\":2026,\"from_previous\":true}", 422, &pr);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(pr.json, "error"), "code")),
 			    "no_previous_round");
 	resp_free(&pr);
-	call0(admin, "POST", "/api/v1/assessments", "{\"country\":\"GHA\",\"round\":2026,\"from_previous\":\"yes\"}", 422);
+	client_expect0(admin, "POST", "/api/v1/assessments", "{\"country\":\"GHA\",\"round\":2026,\"from_previous\":\"yes\"}", 422);
 	assert_int_equal(count("SELECT count(*) FROM assessments WHERE country = 'GHA'"), 0);
 
 	/* through the API: from the LATEST earlier round (2026, with its change), not 2024 */
-	call(admin, "POST", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2028,\"from_previous\":true}", 201, &pr);
+	client_expect(admin, "POST", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2028,\"from_previous\":true}", 201, &pr);
 	ken28 = json_integer_value(json_object_get(pr.json, "id"));
 	const json_t *from = json_object_get(pr.json, "started_from");
 	assert_int_equal(json_integer_value(json_object_get(from, "id")), ken26);
@@ -642,7 +611,7 @@ static void test_delivered_help(void **state)
 	 * (data), model-law proposed (legislation: not delivered, not shown).
 	 * In 2026: prevention unchanged, 100 -> 100; data system none -> partial:
 	 * (3 x .5 + 1 x 0) / 4 = .375, need 62.5 -> 63, i.e. 100 -> 63, -37. */
-	struct client *rev = api("rd-reviewer");
+	struct client *rev = testsrv_api(&srv, "rd-reviewer");
 	char path[128];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/actions", ken26);
 	json_t *j = get_json(rev, path);
@@ -676,7 +645,7 @@ static void test_delivered_help(void **state)
 	/* the results page of 2026, for an official of the country as for a reviewer */
 	static const char *const who[] = {"rd-ken", "rd-reviewer"};
 	for (size_t i = 0; i < 2; i++) {
-		struct client *c = browser(who[i]);
+		struct client *c = testsrv_browser(&srv, who[i]);
 		struct resp r;
 		snprintf(path, sizeof(path), "/assessments/%lld/results", ken26);
 		get_page(c, path, 200, &r);
@@ -695,7 +664,7 @@ static void test_delivered_help(void **state)
 		client_free(c);
 	}
 	/* 2028 compares with 2026, whose plan has no delivered action */
-	struct client *c = browser("rd-reviewer");
+	struct client *c = testsrv_browser(&srv, "rd-reviewer");
 	struct resp r;
 	snprintf(path, sizeof(path), "/assessments/%lld/results", ken28);
 	get_page(c, path, 200, &r);

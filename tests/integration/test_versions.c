@@ -162,35 +162,6 @@ static int teardown(void **state)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static struct client *api(const char *name)
-{
-	struct client *c = client_new(&srv);
-	assert_int_equal(client_token(c, name, TESTSRV_PASSWORD, NULL, 0), 201);
-	return c;
-}
-
-static struct client *browser(const char *name)
-{
-	struct client *c = client_new(&srv);
-	assert_int_equal(client_login(c, name, TESTSRV_PASSWORD), 303);
-	return c;
-}
-
-static void call(struct client *c, const char *method, const char *path, const char *body, long status,
-		 struct resp *r)
-{
-	assert_int_equal(client_json(c, method, path, body, r), 0);
-	if (r->status != status)
-		fail_msg("%s %s: %ld, expected %ld: %.400s", method, path, r->status, status, r->body);
-}
-
-static void call0(struct client *c, const char *method, const char *path, const char *body, long status)
-{
-	struct resp r;
-	call(c, method, path, body, status, &r);
-	resp_free(&r);
-}
-
 static json_t *get_json(struct client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static json_t *get_json(struct client *c, const char *fmt, ...)
 {
@@ -200,7 +171,7 @@ static json_t *get_json(struct client *c, const char *fmt, ...)
 	vsnprintf(path, sizeof(path), fmt, ap);
 	va_end(ap);
 	struct resp r;
-	call(c, "GET", path, NULL, 200, &r);
+	client_expect(c, "GET", path, NULL, 200, &r);
 	json_t *j = json_incref(r.json);
 	resp_free(&r);
 	assert_non_null(j);
@@ -234,7 +205,7 @@ static void put(struct client *c, long long id, const char *answers, long status
 	char path[96], body[1024];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/answers", id);
 	snprintf(body, sizeof(body), "{\"answers\":{%s}}", answers);
-	call(c, "PUT", path, body, status, r);
+	client_expect(c, "PUT", path, body, status, r);
 }
 
 static void put0(struct client *c, long long id, const char *answers, long status)
@@ -258,7 +229,7 @@ static int need_of(const json_t *scores, const char *area)
 
 static void expect_scores(long long id, int cj, int coop, int overall)
 {
-	struct client *c = api("v-rev");
+	struct client *c = testsrv_api(&srv, "v-rev");
 	json_t *s = get_json(c, "/api/v1/assessments/%lld/scores", id);
 	assert_int_equal(need_of(s, "criminal-justice"), cj);
 	assert_int_equal(need_of(s, "cooperation"), coop);
@@ -290,9 +261,9 @@ static bool has_question(const json_t *assessment, const char *qid)
  *   overall: mean(67, 0) = 33.5 -> 34. */
 static void test_started_on_first_version(void **state)
 {
-	struct client *admin = api("v-admin"), *rev = api("v-rev");
+	struct client *admin = testsrv_api(&srv, "v-admin"), *rev = testsrv_api(&srv, "v-rev");
 	struct resp r;
-	call(admin, "POST", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2024}", 201, &r);
+	client_expect(admin, "POST", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2024}", 201, &r);
 	ken24 = json_integer_value(json_object_get(r.json, "id"));
 	assert_string_equal(json_string_value(json_object_get(r.json, "guide_version")), "0.1.0");
 	resp_free(&r);
@@ -305,7 +276,7 @@ static void test_started_on_first_version(void **state)
 	/* the specialised unit (only 0.1.0 has it) is in the plan, and delivered */
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/actions", ken24);
-	call0(rev, "POST", path, "{\"rec\":\"rec.specialised-unit\",\"status\":\"delivered\"}", 201);
+	client_expect0(rev, "POST", path, "{\"rec\":\"rec.specialised-unit\",\"status\":\"delivered\"}", 201);
 	client_free(admin);
 	client_free(rev);
 }
@@ -328,7 +299,7 @@ static void test_restart_keeps_stored_scores(void **state)
 
 static void test_guide_api_per_version(void **state)
 {
-	struct client *c = api("v-ken");
+	struct client *c = testsrv_api(&srv, "v-ken");
 	json_t *g = get_json(c, "/api/v1/guide");
 	assert_string_equal(json_string_value(json_object_get(g, "version")), "0.2.0");
 	json_decref(g);
@@ -342,7 +313,7 @@ static void test_guide_api_per_version(void **state)
 	assert_string_equal(json_string_value(json_object_get(g, "version")), "0.2.0");
 	json_decref(g);
 	struct resp r;
-	call(c, "GET", "/api/v1/guide?version=0.0.1", NULL, 404, &r);
+	client_expect(c, "GET", "/api/v1/guide?version=0.0.1", NULL, 404, &r);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "code")), "not_found");
 	resp_free(&r);
 	client_free(c);
@@ -351,7 +322,7 @@ static void test_guide_api_per_version(void **state)
 /* The old assessment validates with 0.1.0: cj.unit is a question, cj.joint is not. */
 static void test_old_assessment_answers(void **state)
 {
-	struct client *ken = api("v-ken");
+	struct client *ken = testsrv_api(&srv, "v-ken");
 	json_t *a = get_json(ken, "/api/v1/assessments/%lld", ken24);
 	assert_string_equal(json_string_value(json_object_get(a, "guide_version")), "0.1.0");
 	json_decref(a);
@@ -383,7 +354,7 @@ static void test_old_assessment_answers(void **state)
 /* The area form of the old assessment: 0.1.0's questions and guidance, saved with 0.1.0. */
 static void test_old_assessment_pages(void **state)
 {
-	struct client *ken = browser("v-ken");
+	struct client *ken = testsrv_browser(&srv, "v-ken");
 	char *html = page(ken, 200, "/assessments/%lld/areas/criminal-justice", ken24);
 	assert_non_null(strstr(html, "id=\"question-cj.unit\""));
 	assert_null(strstr(html, "cj.joint"));
@@ -427,15 +398,15 @@ static void test_old_assessment_pages(void **state)
 
 static void test_old_assessment_review_and_exports(void **state)
 {
-	struct client *rev = api("v-rev");
+	struct client *rev = testsrv_api(&srv, "v-rev");
 	char path[128];
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/comments", ken24);
-	call0(rev, "POST", path, "{\"question\":\"cj.unit\",\"body\":\"Which unit is it?\"}", 201);
-	call0(rev, "POST", path, "{\"question\":\"cj.joint\",\"body\":\"?\"}", 422);
+	client_expect0(rev, "POST", path, "{\"question\":\"cj.unit\",\"body\":\"Which unit is it?\"}", 201);
+	client_expect0(rev, "POST", path, "{\"question\":\"cj.joint\",\"body\":\"?\"}", 422);
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/evidence?question=cj.unit", ken24);
-	call0(rev, "GET", path, NULL, 200);
+	client_expect0(rev, "GET", path, NULL, 200);
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/evidence?question=cj.joint", ken24);
-	call0(rev, "GET", path, NULL, 400);
+	client_expect0(rev, "GET", path, NULL, 400);
 
 	/* the action's recommendation is found in 0.1.0 */
 	json_t *acts = get_json(rev, "/api/v1/assessments/%lld/actions", ken24);
@@ -462,11 +433,11 @@ static void test_old_assessment_review_and_exports(void **state)
 
 	struct resp r;
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/export.csv?bom=0", ken24);
-	call(rev, "GET", path, NULL, 200, &r);
+	client_expect(rev, "GET", path, NULL, 200, &r);
 	assert_non_null(strstr(r.body, ",criminal-justice,5.2,cj.unit,Is there a specialised unit?,choice,"));
 	resp_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/assessments/%lld/export.xlsx", ken24);
-	call0(rev, "GET", path, NULL, 200);
+	client_expect0(rev, "GET", path, NULL, 200);
 	client_free(rev);
 }
 
@@ -476,9 +447,9 @@ static void test_old_assessment_review_and_exports(void **state)
  *   overall mean(75, 0) = 37.5 -> 38. */
 static void test_new_assessment_on_current_version(void **state)
 {
-	struct client *admin = api("v-admin");
+	struct client *admin = testsrv_api(&srv, "v-admin");
 	struct resp r;
-	call(admin, "POST", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2026,\"from_previous\":true}", 201, &r);
+	client_expect(admin, "POST", "/api/v1/assessments", "{\"country\":\"KEN\",\"round\":2026,\"from_previous\":true}", 201, &r);
 	ken26 = json_integer_value(json_object_get(r.json, "id"));
 	assert_string_equal(json_string_value(json_object_get(r.json, "guide_version")), "0.2.0");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "started_from"), "answers_carried_over")),
@@ -520,7 +491,7 @@ static void test_new_assessment_on_current_version(void **state)
 	json_decref(doc);
 	client_free(admin);
 
-	struct client *ken = browser("v-ken");
+	struct client *ken = testsrv_browser(&srv, "v-ken");
 	char *html = page(ken, 200, "/assessments/%lld/areas/criminal-justice", ken26);
 	assert_non_null(strstr(html, "id=\"question-cj.joint\""));
 	assert_null(strstr(html, "question-cj.unit"));
@@ -537,7 +508,7 @@ static void test_new_assessment_on_current_version(void **state)
 	free(html);
 	client_free(ken);
 
-	struct client *rev = browser("v-rev");
+	struct client *rev = testsrv_browser(&srv, "v-rev");
 	html = page(rev, 200, "/dashboard?round=all");
 	free(html);
 	client_free(rev);
@@ -556,9 +527,9 @@ static size_t split(char *line, char **cells, size_t max)
 /* answers.csv in wide form: the questions of both versions, each assessment's own. */
 static void test_answers_csv_wide(void **state)
 {
-	struct client *rev = api("v-rev");
+	struct client *rev = testsrv_api(&srv, "v-rev");
 	struct resp r;
-	call(rev, "GET", "/api/v1/exports/answers.csv?format=wide&bom=0", NULL, 200, &r);
+	client_expect(rev, "GET", "/api/v1/exports/answers.csv?format=wide&bom=0", NULL, 200, &r);
 	char *body = strdup(r.body);
 	resp_free(&r);
 	char *save = NULL, *lines[4];
@@ -645,7 +616,7 @@ static void test_missing_version_falls_back(void **state)
 	assert_int_equal(srv.app.n_guides, 1);
 	assert_int_equal(stored_need(ken24, "criminal-justice"), 75);
 	expect_scores(ken24, 75, 0, 38);
-	struct client *ken = browser("v-ken");
+	struct client *ken = testsrv_browser(&srv, "v-ken");
 	char *html = page(ken, 200, "/assessments/%lld/areas/criminal-justice", ken24);
 	assert_non_null(strstr(html, "id=\"question-cj.joint\""));
 	free(html);

@@ -1,6 +1,13 @@
 /* testsrv.c - see testsrv.h. */
 #include "testsrv.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,4 +405,33 @@ bool resp_set_cookie(const struct resp *r, const char *name, char *buf, size_t n
 		p = *eol ? eol + 2 : eol;
 	}
 	return false;
+}
+
+struct client *testsrv_api(const struct testsrv *s, const char *name)
+{
+	struct client *c = client_new(s);
+	assert_int_equal(client_token(c, name, TESTSRV_PASSWORD, NULL, 0), 201);
+	return c;
+}
+
+struct client *testsrv_browser(const struct testsrv *s, const char *name)
+{
+	struct client *c = client_new(s);
+	assert_int_equal(client_login(c, name, TESTSRV_PASSWORD), 303);
+	return c;
+}
+
+void client_expect(struct client *c, const char *method, const char *path, const char *body, long status,
+		   struct resp *r)
+{
+	assert_int_equal(client_json(c, method, path, body, r), 0);
+	if (r->status != status)
+		fail_msg("%s %s: %ld, expected %ld: %.400s", method, path, r->status, status, r->body);
+}
+
+void client_expect0(struct client *c, const char *method, const char *path, const char *body, long status)
+{
+	struct resp r;
+	client_expect(c, method, path, body, status, &r);
+	resp_free(&r);
 }

@@ -58,6 +58,16 @@ int client_request(struct client *c, const char *method, const char *path, const
 int client_post_form(struct client *c, const char *path, const char *form, struct resp *out);
 int client_json(struct client *c, const char *method, const char *path, const char *json, struct resp *out);
 
+/* For tests (these assert through CMocka, so a failure names the request):
+ * a client of account name signed in with an API token / through the login form,
+ * and a JSON request whose status must be `status` (response left in *r, or
+ * dropped). */
+struct client *testsrv_api(const struct testsrv *s, const char *name);
+struct client *testsrv_browser(const struct testsrv *s, const char *name);
+void client_expect(struct client *c, const char *method, const char *path, const char *body, long status,
+		   struct resp *r);
+void client_expect0(struct client *c, const char *method, const char *path, const char *body, long status);
+
 /* The somguide binary under test: $SOMGUIDE_BIN (set by make test / make check), else
  * ./build/somguide. */
 const char *somguide_bin(void);
